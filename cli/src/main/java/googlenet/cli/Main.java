@@ -1,0 +1,73 @@
+package googlenet.cli;
+
+import googlenet.graph.GraphException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * {@code googlenet}: exit code 0 on success, 1 on an internal error, 2 on a usage error or bad input,
+ * 3 on non-finite output under {@code --check-finite}. Errors are one line on stderr; {@code --verbose}
+ * adds the stack trace.
+ */
+@Command(name = "googlenet", mixinStandardHelpOptions = true, version = "googlenet 0.1.0",
+        description = "GoogLeNet inference on the JVM: Vector API kernels, FFM arenas.",
+        subcommands = {DemoCommand.class, WalkCommand.class, SummaryCommand.class, RunCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error", "2:usage error or bad input",
+                "3:non-finite output (with --check-finite)"})
+public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line in-process, printing to the given writers; returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((e, a) -> {
+            CommandLine c = e.getCommandLine();
+            err.println(c.getCommandName() + ": " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            return ExitCode.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            boolean verbose = parsed.matchedOption("--verbose") != null
+                    || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
+            int code = isBadInput(e) ? ExitCode.BAD_INPUT : ExitCode.INTERNAL_ERROR;
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.nio.file.NoSuchFileException) message = "no such file: " + message;
+            if (e instanceof UncheckedIOException u && u.getCause() != null) message = u.getCause().getMessage();
+            err.println(c.getCommandName() + ": " + (code == ExitCode.INTERNAL_ERROR ? "internal error: " + e + (verbose ? "" : " (--verbose shows where)") : message));
+            if (verbose) e.printStackTrace(err);
+            err.flush();
+            return code;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static boolean isBadInput(Exception e) {
+        return e instanceof GraphException || e instanceof IOException || e instanceof UncheckedIOException
+                || e instanceof IllegalArgumentException || e instanceof BadInputException;
+    }
+}

@@ -1,0 +1,6 @@
+/** The {@code googlenet} command line. */
+module googlenet.cli {
+    requires googlenet.engine;
+    requires info.picocli;
+    opens googlenet.cli to info.picocli;
+}

@@ -1,0 +1,6 @@
+/** Compiles the graph IR to a static plan and runs it; also the reference interpreter, the oracle of every test. */
+module googlenet.engine {
+    requires transitive googlenet.graph;
+    requires googlenet.kernels;
+    exports googlenet.engine.reference;
+}

@@ -1,0 +1,8 @@
+/** The graph IR of the GoogLeNet family: typed nodes, shape inference, builders, tensors and .npy files. */
+module googlenet.graph {
+    exports googlenet.graph;
+    exports googlenet.graph.io;
+    exports googlenet.graph.op;
+    exports googlenet.graph.models;
+    exports googlenet.graph.report;
+}

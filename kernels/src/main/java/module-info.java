@@ -1,0 +1,5 @@
+/** Compute kernels over float32 tensors and their scalar reference twins. Knows nothing of the graph. */
+module googlenet.kernels {
+    requires static jdk.incubator.vector;
+    exports googlenet.kernels.reference;
+}
