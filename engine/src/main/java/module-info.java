@@ -2,5 +2,6 @@
 module googlenet.engine {
     requires transitive googlenet.graph;
     requires googlenet.kernels;
+    exports googlenet.engine.passes;
     exports googlenet.engine.reference;
 }

@@ -12,6 +12,7 @@ import googlenet.graph.op.Concat;
 import googlenet.graph.op.Conv2d;
 import googlenet.graph.op.Dropout;
 import googlenet.graph.op.Flatten;
+import googlenet.graph.op.Fused;
 import googlenet.graph.op.GlobalAvgPool;
 import googlenet.graph.op.Input;
 import googlenet.graph.op.Linear;
@@ -118,6 +119,12 @@ public final class ReferenceInterpreter {
             case Lrn l -> ReferenceLrn.lrn(x.data(), s.dim(0), s.dim(1), s.dim(2), s.dim(3), l.size(),
                     (float) l.alpha(), (float) l.beta(), (float) l.k(), y.data());
             case Softmax _ -> ReferenceSoftmax.softmax(x.data(), s.dim(0), s.dim(1), y.data());
+            case Fused f -> {
+                Tensor produced = evaluate(graph, new Node(node.name(), f.producer(), node.inputs(), node.inputShapes(),
+                        f.producer().inferShape(node.name(), node.inputShapes())), in);
+                Node epilogue = new Node(node.name(), f.epilogue(), List.of(node.name()), List.of(produced.shape()), node.shape());
+                return evaluate(graph, epilogue, List.of(produced));
+            }
             case Input _ -> throw new IllegalStateException("inputs are not evaluated");
         }
         return y;

@@ -27,4 +27,9 @@ public record AdaptiveAvgPool2d(int outH, int outW) implements Op {
     public String attributes() {
         return "to " + outH + "×" + outW;
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

@@ -31,4 +31,9 @@ public record AvgPool2d(int kernelH, int kernelW, int strideH, int strideW, Padd
         return Pooling.attributes(kernelH, kernelW, strideH, strideW, padding, ceilMode)
                 + (countIncludePad ? "" : " exclude pad");
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

@@ -42,4 +42,9 @@ public record Concat(int axis) implements Op {
     public String attributes() {
         return "axis " + axis;
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.INJECTIVE;
+    }
 }

@@ -75,4 +75,9 @@ public record Conv2d(int inChannels, int outChannels, int kernelH, int kernelW, 
         if (groups != 1) sb.append(" groups ").append(groups);
         return sb.toString();
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

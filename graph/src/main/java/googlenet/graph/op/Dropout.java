@@ -21,4 +21,9 @@ public record Dropout(double p) implements Op {
     public String attributes() {
         return "p " + p;
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.INJECTIVE;
+    }
 }

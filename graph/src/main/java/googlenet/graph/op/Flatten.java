@@ -18,4 +18,9 @@ public record Flatten() implements Op {
         if (features > Integer.MAX_VALUE) throw Op.error(node, this, "too many features in " + x);
         return Shape.of(x.dim(0), (int) features);
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.INJECTIVE;
+    }
 }

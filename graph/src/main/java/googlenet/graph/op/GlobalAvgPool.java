@@ -17,4 +17,9 @@ public record GlobalAvgPool() implements Op {
         Op.requireRank(node, this, x, 4);
         return Shape.of(x.dim(0), x.dim(1), 1, 1);
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

@@ -20,4 +20,9 @@ public record Input(Shape shape) implements Op {
     public Shape inferShape(String node, List<Shape> inputs) {
         return shape;
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.INJECTIVE;
+    }
 }

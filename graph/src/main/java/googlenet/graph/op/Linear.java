@@ -46,4 +46,9 @@ public record Linear(int inFeatures, int outFeatures, boolean bias) implements O
     public String attributes() {
         return inFeatures + "→" + outFeatures;
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

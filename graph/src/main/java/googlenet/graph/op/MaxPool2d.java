@@ -27,4 +27,9 @@ public record MaxPool2d(int kernelH, int kernelW, int strideH, int strideW, Padd
     public String attributes() {
         return Pooling.attributes(kernelH, kernelW, strideH, strideW, padding, ceilMode);
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.OUTPUT_FUSABLE;
+    }
 }

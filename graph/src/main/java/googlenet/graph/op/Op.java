@@ -11,7 +11,7 @@ import java.util.List;
  * nothing of how they are computed.
  */
 public sealed interface Op
-        permits Input, Conv2d, Relu, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, GlobalAvgPool, Concat, Flatten, Linear,
+        permits Input, Conv2d, Relu, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, GlobalAvgPool, Fused, Concat, Flatten, Linear,
         BatchNorm, Lrn, Dropout, Softmax {
 
     /** The PyTorch class name of the layer, used by walks and tables. */
@@ -23,6 +23,11 @@ public sealed interface Op
      * @throws GraphException naming {@code node}, the expected and the actual shapes
      */
     Shape inferShape(String node, List<Shape> inputs);
+
+    /** How the op combines with its neighbours in fusion; opaque unless it says otherwise. */
+    default OpPattern pattern() {
+        return OpPattern.OPAQUE;
+    }
 
     /** Number of inputs the op takes, or -1 for any number of at least one. */
     default int arity() {

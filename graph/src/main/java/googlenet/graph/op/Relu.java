@@ -15,4 +15,9 @@ public record Relu() implements Op {
     public Shape inferShape(String node, List<Shape> inputs) {
         return inputs.getFirst();
     }
+
+    @Override
+    public OpPattern pattern() {
+        return OpPattern.ELEMENTWISE;
+    }
 }
