@@ -2,5 +2,6 @@
 module googlenet.cli {
     requires googlenet.engine;
     requires info.picocli;
+    requires jdk.management;
     opens googlenet.cli to info.picocli;
 }

@@ -1,7 +1,10 @@
 /** Compiles the graph IR to a static plan and runs it; also the reference interpreter, the oracle of every test. */
 module googlenet.engine {
     requires transitive googlenet.graph;
-    requires googlenet.kernels;
+    requires transitive googlenet.kernels;
+    requires jdk.management;
+    exports googlenet.engine;
     exports googlenet.engine.passes;
+    exports googlenet.engine.plan;
     exports googlenet.engine.reference;
 }

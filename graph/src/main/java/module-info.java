@@ -1,8 +1,10 @@
 /** The graph IR of the GoogLeNet family: typed nodes, shape inference, builders, tensors and .npy files. */
 module googlenet.graph {
+    requires com.google.protobuf;
     exports googlenet.graph;
     exports googlenet.graph.io;
     exports googlenet.graph.op;
     exports googlenet.graph.models;
     exports googlenet.graph.report;
+    exports googlenet.graph.onnx;
 }

@@ -2,6 +2,10 @@
 module googlenet.kernels {
     requires static jdk.incubator.vector;
     exports googlenet.kernels;
+    exports googlenet.kernels.conv;
+    exports googlenet.kernels.dense;
     exports googlenet.kernels.layout;
+    exports googlenet.kernels.norm;
+    exports googlenet.kernels.pooling;
     exports googlenet.kernels.reference;
 }

@@ -1,5 +1,8 @@
 package googlenet.cli;
 
+import googlenet.engine.Model;
+import googlenet.engine.Options;
+import googlenet.engine.Session;
 import googlenet.engine.reference.ReferenceInterpreter;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
@@ -13,6 +16,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Runs a model on an input .npy file and writes its first output as .npy. */
@@ -31,8 +37,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check-finite", description = "Exit with code 3 if the output holds NaN or infinity.")
     boolean checkFinite;
 
+    @Option(names = "--reference", description = "Run the scalar reference interpreter instead of the compiled engine.")
+    boolean reference;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Intra-op threads (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--outputs", split = ",", paramLabel = "NAME",
+            description = "Outputs to compute; the first goes to --output, each further one to <output>.<name>.npy.")
+    List<String> outputs;
+
     @Spec
     CommandSpec spec;
+
+    /** y.npy → y.aux1.npy */
+    static Path sibling(Path output, String name) {
+        String file = output.getFileName().toString();
+        String stem = file.endsWith(".npy") ? file.substring(0, file.length() - 4) : file;
+        return output.resolveSibling(stem + "." + name + ".npy");
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -43,19 +66,38 @@ final class RunCommand implements Callable<Integer> {
         } catch (GraphException e) {
             throw new GraphException(input + ": " + e.getMessage(), e);
         }
+        List<String> names = outputs == null ? List.of(graph.outputs().keySet().iterator().next()) : outputs;
+        for (String n : names) graph.output(n);
         long start = System.nanoTime();
-        Tensor y = ReferenceInterpreter.run(graph, x);
-        double ms = (System.nanoTime() - start) / 1e6;
-        Npy.write(output, y);
-        spec.commandLine().getOut().printf("%s: %s %s written (%s, reference interpreter, %.1f ms)%n",
-                output, graph.outputs().keySet().iterator().next(), y.shape(), model.model, ms);
-        if (checkFinite) {
-            long bad = NonFinite.count(y.data());
-            if (bad > 0) {
-                spec.commandLine().getErr().println("run: " + bad + " of " + y.data().length
-                        + " output values are NaN or infinite (output written to " + output + ")");
-                return ExitCode.NON_FINITE;
+        Map<String, Tensor> results = new LinkedHashMap<>();
+        String engine;
+        if (reference) {
+            engine = "reference interpreter";
+            Map<String, Tensor> all = ReferenceInterpreter.run(graph, Map.of(graph.inputs().getFirst().name(), x), (n, t) -> { });
+            for (String n : names) results.put(n, all.get(n));
+        } else {
+            Options options = (threads == null ? Options.defaults() : Options.threads(threads)).withOutputs(names);
+            try (Model m = Model.load(graph, options); Session session = m.newSession(x.shape().dim(0))) {
+                engine = "compiled engine, " + m.threads() + " thread(s)";
+                float[][] out = new float[names.size()][];
+                for (int i = 0; i < out.length; i++) out[i] = new float[(int) session.outputShape(names.get(i)).elements()];
+                session.run(x.data(), out);
+                for (int i = 0; i < out.length; i++) results.put(names.get(i), new Tensor(session.outputShape(names.get(i)), out[i]));
             }
+        }
+        double ms = (System.nanoTime() - start) / 1e6;
+        long bad = 0;
+        int i = 0;
+        for (var e : results.entrySet()) {
+            Path file = i++ == 0 ? output : sibling(output, e.getKey());
+            Npy.write(file, e.getValue());
+            spec.commandLine().getOut().printf("%s: %s %s written%n", file, e.getKey(), e.getValue().shape());
+            bad += NonFinite.count(e.getValue().data());
+        }
+        spec.commandLine().getOut().printf("(%s, %s, %.1f ms including compilation)%n", model.model, engine, ms);
+        if (checkFinite && bad > 0) {
+            spec.commandLine().getErr().println("run: " + bad + " output values are NaN or infinite (outputs written)");
+            return ExitCode.NON_FINITE;
         }
         return ExitCode.OK;
     }

@@ -122,4 +122,56 @@ class CliTest {
         assertEquals("[0, 1]", Arrays.toString(TopK.indices(new float[]{2f, 2f}, 2)), "ties: lower index first");
         assertEquals("[2]", Arrays.toString(TopK.indices(new float[]{1f, 2f, 3f}, 1)));
     }
+
+    @Test
+    void planReportsArenaAndZeroCopyConcats(@TempDir Path dir) throws IOException {
+        Path svg = dir.resolve("plan.svg");
+        Result r = run("plan", "--model", "builtin:d2l", "--json", "--svg", svg.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"concats\": 9"), r.out());
+        assertTrue(r.out().contains("\"zeroCopyConcats\": 9"), r.out());
+        assertTrue(r.out().contains("\"arenaBytes\": "), r.out());
+        assertTrue(r.out().contains("\"steps\": ["), r.out());
+        assertTrue(Files.readString(svg).startsWith("<svg"), "svg written");
+        Result text = run("plan", "--model", "builtin:torchvision");
+        assertTrue(text.out().contains("concats: 9 of 9 in place"), text.out());
+    }
+
+    @Test
+    void compiledRunMatchesTheReferenceAndWritesEveryRequestedOutput(@TempDir Path dir) throws IOException {
+        Path x = dir.resolve("x.npy");
+        float[] data = new float[3 * 64 * 64];
+        for (int i = 0; i < data.length; i++) data[i] = (float) Math.sin(i * 0.01);
+        Npy.write(x, new Tensor(Shape.of(1, 3, 64, 64), data));
+        Path fast = dir.resolve("fast.npy");
+        Path ref = dir.resolve("ref.npy");
+        Result a = run("run", "--model", "builtin:torchvision", "--input", x.toString(), "--output", fast.toString(),
+                "--outputs", "logits,aux1", "--threads", "2");
+        assertEquals(0, a.code(), a.err());
+        Result b = run("run", "--model", "builtin:torchvision", "--input", x.toString(), "--output", ref.toString(),
+                "--outputs", "logits,aux1", "--reference");
+        assertEquals(0, b.code(), b.err());
+        for (String[] pair : new String[][]{{"fast.npy", "ref.npy"}, {"fast.aux1.npy", "ref.aux1.npy"}}) {
+            float[] f = Npy.read(dir.resolve(pair[0])).data();
+            float[] g = Npy.read(dir.resolve(pair[1])).data();
+            float max = 0;
+            for (float v : g) max = Math.max(max, Math.abs(v));
+            for (int i = 0; i < f.length; i++) assertTrue(Math.abs(f[i] - g[i]) <= 1e-5f * max + 1e-6f, pair[0] + "[" + i + "]");
+        }
+    }
+
+    @Test
+    void exportWritesAnOnnxFileAndGraphPrintsDot(@TempDir Path dir) throws IOException {
+        Path onnx = dir.resolve("d2l.onnx");
+        Result r = run("export", "--model", "builtin:d2l", "--shape", "1,3,64,64", "--onnx", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(onnx) > 6_998_552L * 4, "the weights are in the file");
+        Result bad = run("export", "--model", "builtin:torchvision", "--outputs", "logits,aux1", "--onnx", dir.resolve("t.onnx").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("aux1.avgpool"), bad.err());
+        Result dot = run("graph", "--model", "builtin:d2l", "--dot");
+        assertEquals(0, dot.code(), dot.err());
+        assertTrue(dot.out().startsWith("digraph"), dot.out());
+        assertEquals(9, dot.out().split("subgraph cluster_", -1).length - 1, "one cluster per Inception block");
+    }
 }

@@ -14,6 +14,14 @@ public final class Blocking {
     private Blocking() {
     }
 
+    /** "Species[float, 16, S_512_BIT]" when vectorized, else why the scalar kernels run. */
+    public static String describe() {
+        if (VECTOR) return VectorLanes.species() + ", " + LANES + " lanes";
+        return "scalar fallback (" + (Boolean.parseBoolean(System.getProperty("googlenet.vector", "true"))
+                ? "jdk.incubator.vector not present: run with --add-modules jdk.incubator.vector"
+                : "-Dgooglenet.vector=false") + "), blocks of " + LANES + " channels";
+    }
+
     /** Number of channel blocks holding {@code channels} channels (the last one zero-padded). */
     public static int blocks(int channels) {
         return (channels + LANES - 1) / LANES;
@@ -33,6 +41,10 @@ public final class Blocking {
     private static final class VectorLanes {
         static int preferred() {
             return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        }
+
+        static String species() {
+            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.toString();
         }
     }
 }

@@ -6,6 +6,9 @@ import googlenet.graph.op.Dropout;
 
 /** Removes ops that are the identity at inference (Dropout): their consumers read their input. */
 public final class DropIdentities implements Pass {
+    public DropIdentities() {
+    }
+
     @Override
     public Graph apply(Graph graph) {
         Rewrite r = new Rewrite(graph);

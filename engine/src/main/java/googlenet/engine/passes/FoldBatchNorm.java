@@ -13,6 +13,9 @@ import googlenet.graph.op.Conv2d;
  * Applies when the conv feeds only the BatchNorm and is not itself a graph output.
  */
 public final class FoldBatchNorm implements Pass {
+    public FoldBatchNorm() {
+    }
+
     @Override
     public Graph apply(Graph graph) {
         Rewrite r = new Rewrite(graph);

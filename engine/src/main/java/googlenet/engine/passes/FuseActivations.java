@@ -11,6 +11,9 @@ import googlenet.graph.op.OpPattern;
  * Decided by the ops' {@link OpPattern}s, not by naming op pairs.
  */
 public final class FuseActivations implements Pass {
+    public FuseActivations() {
+    }
+
     @Override
     public Graph apply(Graph graph) {
         Rewrite r = new Rewrite(graph);

@@ -1,0 +1,180 @@
+package googlenet.cli;
+
+import googlenet.engine.Model;
+import googlenet.engine.Options;
+import googlenet.engine.Session;
+import googlenet.graph.Graph;
+import googlenet.graph.Shape;
+import googlenet.kernels.FmaPeak;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Latency and throughput of the compiled engine: cold first result, warm load, warm-up, then timed runs.
+ * Stopped with Ctrl-C, it prints what it measured so far.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure latency (min/median/p99), images/s, GFLOP/s, % of the FMA peak and heap bytes per run.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--shape", defaultValue = "1,3,224,224", converter = ShapeConverter.class, paramLabel = "N,C,H,W",
+            description = "Input shape of one image batch (default: ${DEFAULT-VALUE}).")
+    Shape shape;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: N of --shape).")
+    Integer batch;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Intra-op threads (default: available processors).")
+    Integer threads;
+
+    @Option(names = "--iterations", defaultValue = "50", paramLabel = "N", description = "Timed runs (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--json", description = "Print a JSON object instead of the report.")
+    boolean json;
+
+    @Option(names = "--check-finite", description = "Exit with code 3 if the output holds NaN or infinity.")
+    boolean checkFinite;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (iterations < 1) throw new BadInputException("--iterations must be ≥ 1, got " + iterations);
+        Shape input = batch == null ? shape : shape.with(0, batch);
+        int b = input.dim(0);
+        Options options = threads == null ? Options.defaults() : Options.threads(threads);
+        Progress progress = new Progress(spec.commandLine().getErr());
+
+        long coldStart = System.nanoTime();
+        Graph graph = model.withWeights(input);
+        Model m = Model.load(graph, options);
+        Session session = m.newSession(b);
+        float[] x = DemoCommand.randomImage(input, model.seed).data();
+        float[] y = new float[(int) session.outputShape(session.outputNames().getFirst()).elements()];
+        session.run(x, y);
+        double firstResultMs = (System.nanoTime() - coldStart) / 1e6;
+
+        long loadStart = System.nanoTime();
+        try (Model again = Model.load(graph, options); Session s2 = again.newSession(b)) {
+            s2.arenaBytes();
+        }
+        double loadMs = (System.nanoTime() - loadStart) / 1e6;
+
+        progress.message("warming up (JIT)…");
+        long warmStart = System.nanoTime();
+        m.warmUp(b);
+        double warmUpMs = (System.nanoTime() - warmStart) / 1e6;
+
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        List<Thread> threadsToCount = new ArrayList<>(m.workerThreads());
+        threadsToCount.add(Thread.currentThread());
+        long[] ids = threadsToCount.stream().mapToLong(Thread::threadId).toArray();
+        double[] latencies = new double[iterations];
+        int[] done = {0};
+        long[] heap = {0};
+        Thread onInterrupt = new Thread(() -> {
+            if (done[0] < iterations) report(partial(latencies, done[0]), b, m, heap[0], done[0], loadMs, firstResultMs, warmUpMs, true);
+        });
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            long heapBefore = allocated(bean, ids);
+            for (int i = 0; i < iterations; i++) {
+                long t = System.nanoTime();
+                session.run(x, y);
+                latencies[i] = (System.nanoTime() - t) / 1e6;
+                done[0] = i + 1;
+                heap[0] = allocated(bean, ids) - heapBefore;
+                progress.step(i + 1, iterations);
+            }
+            progress.done();
+            report(latencies, b, m, heap[0], iterations, loadMs, firstResultMs, warmUpMs, false);
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            session.close();
+            m.close();
+        }
+        if (checkFinite && NonFinite.count(y) > 0) {
+            spec.commandLine().getErr().println("bench: the output holds NaN or infinite values");
+            return ExitCode.NON_FINITE;
+        }
+        return ExitCode.OK;
+    }
+
+    private static double[] partial(double[] latencies, int n) {
+        return Arrays.copyOf(latencies, n);
+    }
+
+    private void report(double[] latencies, int b, Model m, long heapBytes, int runs, double loadMs, double firstResultMs,
+                        double warmUpMs, boolean interrupted) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (latencies.length == 0) {
+            out.println("bench: stopped before the first timed run");
+            out.flush();
+            return;
+        }
+        double[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        double min = sorted[0];
+        double median = sorted[sorted.length / 2];
+        double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(sorted.length * 0.99) - 1)];
+        long multAdds = m.compiledGraph().multAdds();
+        double gflops = 2.0 * multAdds / (median / 1e3) / 1e9;
+        double peak = FmaPeak.measure(m.threads(), 200);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", model.model);
+        r.put("batch", b);
+        r.put("threads", m.threads());
+        r.put("runs", runs);
+        r.put("interrupted", interrupted);
+        r.put("latencyMs", Map.of("min", round(min), "median", round(median), "p99", round(p99)));
+        r.put("imagesPerSecond", round(b / (median / 1e3)));
+        r.put("gflops", round(gflops));
+        r.put("fmaPeakGflops", round(peak));
+        r.put("fmaPeakPercent", peak > 0 ? round(100 * gflops / peak) : null);
+        r.put("heapBytesPerRun", runs == 0 ? 0 : heapBytes / runs);
+        r.put("loadMs", round(loadMs));
+        r.put("firstResultMs", round(firstResultMs));
+        r.put("warmUpMs", round(warmUpMs));
+        r.put("arenaBytes", m.plan(b).arenaBytes());
+        r.put("weightBytes", m.weightBytes());
+        if (json) {
+            out.println(Json.write(r));
+        } else {
+            out.printf("%s, batch %d, %d thread(s), %d timed runs%s%n", model.model, b, m.threads(), runs, interrupted ? " (interrupted)" : "");
+            out.printf("latency ms:      min %.3f  median %.3f  p99 %.3f%n", min, median, p99);
+            out.printf("throughput:      %.1f images/s%n", b / (median / 1e3));
+            out.printf("compute:         %.1f GFLOP/s (%.1f%% of the %.1f GFLOP/s FMA peak on %d thread(s))%n", gflops,
+                    peak > 0 ? 100 * gflops / peak : 0, peak, m.threads());
+            out.printf("heap per run:    %d bytes (all threads)%n", runs == 0 ? 0 : heapBytes / runs);
+            out.printf("load (warm JVM): %.1f ms;  first result (cold JVM): %.1f ms;  JIT warm-up: %.0f ms%n", loadMs, firstResultMs, warmUpMs);
+            out.printf("memory:          arena %,d bytes, weights %,d bytes%n", m.plan(b).arenaBytes(), m.weightBytes());
+        }
+        out.flush();
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean bean, long[] ids) {
+        long s = 0;
+        for (long id : ids) s += bean.getThreadAllocatedBytes(id);
+        return s;
+    }
+}

@@ -1,0 +1,125 @@
+package googlenet.engine;
+
+import googlenet.engine.plan.KernelBinder;
+import googlenet.graph.Graph;
+import googlenet.graph.GraphException;
+import googlenet.graph.Node;
+import googlenet.graph.op.AdaptiveAvgPool2d;
+import googlenet.graph.op.AvgPool2d;
+import googlenet.graph.op.BatchNorm;
+import googlenet.graph.op.Linear;
+import googlenet.graph.op.Softmax;
+import googlenet.graph.op.Conv2d;
+import googlenet.graph.op.Fused;
+import googlenet.graph.op.GlobalAvgPool;
+import googlenet.graph.op.Lrn;
+import googlenet.graph.op.MaxPool2d;
+import googlenet.graph.op.Op;
+import googlenet.graph.op.Relu;
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Kernel;
+import googlenet.kernels.conv.Conv2dKernels;
+import googlenet.kernels.conv.ConvGeometry;
+import googlenet.kernels.conv.PackedConvWeights;
+import googlenet.kernels.layout.ChannelCopy;
+import googlenet.kernels.layout.PackInput;
+import googlenet.kernels.layout.UnpackOutput;
+import googlenet.kernels.norm.ChannelAffine;
+import googlenet.kernels.pooling.AdaptiveAvgPool;
+import googlenet.kernels.pooling.AvgPool;
+import googlenet.kernels.pooling.MaxPool;
+
+import java.lang.foreign.Arena;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Packs a compiled graph's weights once, into the model's arena, and binds each plan step to the kernel
+ * for its op: conv (with fused ReLU), pooling, LRN, linear, softmax. Batch-independent, so every plan of
+ * the model shares the packed weights.
+ */
+final class EngineKernels implements KernelBinder {
+    private final Graph graph;
+    private final Arena arena;
+    private final Map<String, Object> packed = new HashMap<>();
+    private long weightBytes;
+
+    EngineKernels(Graph graph, Arena arena) {
+        this.graph = graph;
+        this.arena = arena;
+        for (Node node : graph.nodes()) {
+            Op op = node.op() instanceof Fused f ? f.producer() : node.op();
+            switch (op) {
+                case Conv2d c -> {
+                    PackedConvWeights w = PackedConvWeights.pack(geometry(c), weight(node, "weight"),
+                            c.bias() ? weight(node, "bias") : null, arena);
+                    weightBytes += w.bytes();
+                    packed.put(node.name(), w);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    long weightBytes() {
+        return weightBytes;
+    }
+
+    static ConvGeometry geometry(Conv2d c) {
+        return new ConvGeometry(c.inChannels(), c.outChannels(), c.kernelH(), c.kernelW(), c.strideH(), c.strideW(),
+                c.padding().top(), c.padding().left(), c.padding().bottom(), c.padding().right(),
+                c.dilationH(), c.dilationW(), c.groups());
+    }
+
+    private float[] weight(Node node, String role) {
+        return graph.weights().get(node.name() + "." + role).data();
+    }
+
+    @Override
+    public Kernel compute(Node node, List<BlockedTensor> inputs, BlockedTensor out) {
+        Op op = node.op();
+        boolean relu = false;
+        if (op instanceof Fused f) {
+            if (!(f.epilogue() instanceof Relu)) throw unsupported(node);
+            op = f.producer();
+            relu = true;
+        }
+        BlockedTensor in = inputs.getFirst();
+        return switch (op) {
+            case Conv2d c -> Conv2dKernels.create(geometry(c), (PackedConvWeights) packed.get(node.name()), relu, in, out);
+            case MaxPool2d p -> MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
+                    p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu);
+            case AvgPool2d p -> AvgPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
+                    p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), p.countIncludePad(), relu);
+            case AdaptiveAvgPool2d _ -> AdaptiveAvgPool.create(in, out, relu);
+            case GlobalAvgPool _ -> googlenet.kernels.pooling.GlobalAvgPool.create(in, out, relu);
+            case Lrn l -> googlenet.kernels.norm.Lrn.create(in, out, l.size(), (float) l.alpha(), (float) l.beta(), (float) l.k());
+            case Linear l -> googlenet.kernels.dense.Linear.create(in, out, weight(node, "weight"), l.bias() ? weight(node, "bias") : null, relu, arena);
+            case Softmax _ -> googlenet.kernels.dense.Softmax.create(in, out);
+            case Relu _ -> googlenet.kernels.dense.Relu.create(in, out);
+            case BatchNorm b -> ChannelAffine.createBatchNorm(in, out, weight(node, "weight"), weight(node, "bias"),
+                    weight(node, "running_mean"), weight(node, "running_var"), (float) b.eps(), relu);
+            default -> throw unsupported(node);
+        };
+    }
+
+    private static GraphException unsupported(Node node) {
+        return new GraphException("node '" + node.name() + "' (" + node.op().typeName() + "): no kernel for this op");
+    }
+
+    @Override
+    public Kernel packInput(long plainOffset, BlockedTensor output) {
+        return PackInput.create(plainOffset, output);
+    }
+
+    @Override
+    public Kernel unpackOutput(BlockedTensor input, long plainOffset) {
+        return UnpackOutput.create(input, plainOffset);
+    }
+
+    @Override
+    public Kernel copyChannels(BlockedTensor input, BlockedTensor output, int channelOffset) {
+        return ChannelCopy.create(input, output, channelOffset);
+    }
+}

@@ -1,0 +1,130 @@
+package googlenet.engine;
+
+import googlenet.engine.passes.Passes;
+import googlenet.engine.plan.Plan;
+import googlenet.engine.plan.PlanBuilder;
+import googlenet.graph.Graph;
+import googlenet.graph.GraphException;
+import googlenet.graph.SeededWeights;
+import googlenet.graph.Shape;
+import googlenet.graph.models.Builtins;
+
+import java.lang.System.Logger.Level;
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A compiled network: the graph after the inference passes, its weights packed once into native memory,
+ * a plan per batch size (made on first use and cached) and the worker threads.
+ *
+ * <p>Thread contract: a {@code Model} is immutable and thread-safe; share one across the service. Each
+ * thread that runs inferences uses its own {@link Session} (or takes one from a pool): a session may move
+ * between threads but must not be used by two at once. Closing the model frees the packed weights and
+ * stops the workers; sessions still open then fail on their next run with {@link IllegalStateException}.
+ */
+public final class Model implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Model.class.getName());
+
+    private final Graph compiled;
+    private final Arena weightsArena = Arena.ofShared();
+    private final EngineKernels kernels;
+    private final WorkerPool pool;
+    private final Map<Integer, Plan> plans = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Model(Graph graph, Options options) {
+        if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
+        List<String> outputs = options.outputs().isEmpty() ? List.of(graph.outputs().keySet().iterator().next()) : options.outputs();
+        this.compiled = Passes.run(graph, Passes.inference(outputs));
+        this.kernels = new EngineKernels(compiled, weightsArena);
+        this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
+        LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
+                + kernels.weightBytes() + " weight bytes, " + options.threads() + " threads");
+    }
+
+    /** Compiles a graph that carries its weights. */
+    public static Model load(Graph graph, Options options) {
+        return new Model(graph, options);
+    }
+
+    /** A builtin network ({@code d2l}, {@code torchvision}, {@code bvlc}) at 224×224, 1000 classes, with seeded weights. */
+    public static Model builtin(String name, long seed, Options options) {
+        return load(SeededWeights.apply(Builtins.build(name), seed), options);
+    }
+
+    /** A session for batches of {@code batch} images; the plan for that batch size is made once and cached. */
+    public Session newSession(int batch) {
+        return new Session(this, plan(batch));
+    }
+
+    /**
+     * Runs the plan for this batch size until the JIT has compiled every kernel, so that the first real
+     * inference runs at full speed and allocates nothing. Takes a few seconds; a service calls it once at start.
+     */
+    public void warmUp(int batch) {
+        try (Session s = newSession(batch)) {
+            long executions = s.warmUp(2_000, 2_000_000_000L);
+            LOG.log(Level.DEBUG, () -> "warm-up at batch " + batch + ": " + executions + " step executions");
+        }
+    }
+
+    /** The plan for this batch size. */
+    public Plan plan(int batch) {
+        checkOpen();
+        if (batch < 1) throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
+        return plans.computeIfAbsent(batch, b -> {
+            Shape base = compiled.inputs().getFirst().shape();
+            Graph g = base.dim(0) == b ? compiled : compiled.withInputShape(base.with(0, b));
+            return PlanBuilder.build(g, kernels);
+        });
+    }
+
+    /** The graph after the inference passes (BatchNorm folded, activations fused, unused outputs pruned). */
+    public Graph compiledGraph() {
+        return compiled;
+    }
+
+    public Shape inputShape(int batch) {
+        return compiled.inputs().getFirst().shape().with(0, batch);
+    }
+
+    public List<String> outputs() {
+        return List.copyOf(compiled.outputs().keySet());
+    }
+
+    /** Bytes of packed weights in native memory. */
+    public long weightBytes() {
+        return kernels.weightBytes();
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    WorkerPool pool() {
+        return pool;
+    }
+
+    /** The model's worker threads (for allocation accounting in tests and benchmarks). */
+    public List<Thread> workerThreads() {
+        return List.of(pool.workerThreads());
+    }
+
+    void checkOpen() {
+        if (closed) throw new IllegalStateException("model '" + compiled.name() + "' is closed");
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        pool.close();
+        weightsArena.close();
+    }
+}

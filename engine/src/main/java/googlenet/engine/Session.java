@@ -1,0 +1,192 @@
+package googlenet.engine;
+
+import googlenet.engine.plan.Plan;
+import googlenet.graph.Shape;
+import googlenet.kernels.Kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One arena of activations for one batch size, and the loop over the plan's steps. A session may be
+ * handed from one thread to another, but two threads must not run it at once: a second concurrent
+ * {@code run} fails fast with {@link IllegalStateException}. After warm-up a run allocates nothing on the
+ * Java heap. Close it to free its arena; any use after that raises {@link IllegalStateException}.
+ */
+public final class Session implements AutoCloseable {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private final Model model;
+    private final Plan plan;
+    private final Kernel[] kernels;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment memory;
+    private final long[] outputOffsets;
+    private final int[] outputSizes;
+    private final int inputSize;
+    private final AtomicBoolean inUse = new AtomicBoolean();
+    private volatile boolean closed;
+    private float[] scratch;
+
+    Session(Model model, Plan plan) {
+        this.model = model;
+        this.plan = plan;
+        this.kernels = plan.kernels();
+        this.memory = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
+        this.inputSize = Math.toIntExact(plan.inputShape().elements());
+        List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
+        this.outputOffsets = outs.stream().mapToLong(Plan.PlainRegion::offset).toArray();
+        this.outputSizes = outs.stream().mapToInt(r -> Math.toIntExact(r.shape().elements())).toArray();
+    }
+
+    public Shape inputShape() {
+        return plan.inputShape();
+    }
+
+    /** Output names in the order {@link #run(float[], float[][])} fills them. */
+    public List<String> outputNames() {
+        return List.copyOf(plan.outputs().keySet());
+    }
+
+    public Shape outputShape(String name) {
+        Plan.PlainRegion r = plan.outputs().get(name);
+        if (r == null) throw new IllegalArgumentException("no output '" + name + "'; outputs are " + outputNames());
+        return r.shape();
+    }
+
+    /** Bytes of this session's activation arena. */
+    public long arenaBytes() {
+        return plan.arenaBytes();
+    }
+
+    public Plan plan() {
+        return plan;
+    }
+
+    /** Runs on {@code input} (NCHW float32, the session's input shape) and writes the first output. */
+    public void run(float[] input, float[] output) {
+        checkLength("input", input.length, inputSize);
+        checkLength("output", output.length, outputSizes[0]);
+        begin();
+        try {
+            MemorySegment.copy(input, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            execute();
+            MemorySegment.copy(memory, FLOAT, outputOffsets[0], output, 0, outputSizes[0]);
+        } finally {
+            end();
+        }
+    }
+
+    /** Runs and writes every output, in {@link #outputNames()} order. */
+    public void run(float[] input, float[][] outputs) {
+        checkLength("input", input.length, inputSize);
+        if (outputs.length != outputOffsets.length) {
+            throw new IllegalArgumentException("expected " + outputOffsets.length + " output arrays " + outputNames() + ", got " + outputs.length);
+        }
+        for (int i = 0; i < outputs.length; i++) checkLength("output " + i, outputs[i].length, outputSizes[i]);
+        begin();
+        try {
+            MemorySegment.copy(input, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            execute();
+            for (int i = 0; i < outputs.length; i++) {
+                MemorySegment.copy(memory, FLOAT, outputOffsets[i], outputs[i], 0, outputSizes[i]);
+            }
+        } finally {
+            end();
+        }
+    }
+
+    /** Runs from and into native or heap segments of float32 (native byte order). */
+    public void run(MemorySegment input, MemorySegment output) {
+        checkLength("input bytes", input.byteSize(), (long) inputSize * Float.BYTES);
+        checkLength("output bytes", output.byteSize(), (long) outputSizes[0] * Float.BYTES);
+        begin();
+        try {
+            MemorySegment.copy(input, 0, memory, plan.inputOffset(), (long) inputSize * Float.BYTES);
+            execute();
+            MemorySegment.copy(memory, outputOffsets[0], output, 0, (long) outputSizes[0] * Float.BYTES);
+        } finally {
+            end();
+        }
+    }
+
+    /** Runs from and into float buffers (their positions are not changed). */
+    public void run(FloatBuffer input, FloatBuffer output) {
+        checkLength("input", input.remaining(), inputSize);
+        checkLength("output", output.remaining(), outputSizes[0]);
+        begin();
+        try {
+            if (scratch == null) scratch = new float[Math.max(inputSize, outputSizes[0])];
+            input.get(input.position(), scratch, 0, inputSize);
+            MemorySegment.copy(scratch, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            execute();
+            MemorySegment.copy(memory, FLOAT, outputOffsets[0], scratch, 0, outputSizes[0]);
+            output.put(output.position(), scratch, 0, outputSizes[0]);
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Runs every step until the JIT has compiled its kernel: a step is warm when one execution allocates no
+     * heap bytes (the Vector API boxes its vectors until C2 compiles the loop), at most {@code maxRounds}
+     * executions or {@code maxNanosPerStep} each. Returns the number of step executions it took.
+     */
+    long warmUp(int maxRounds, long maxNanosPerStep) {
+        begin();
+        try {
+            var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long executions = 0;
+            for (Kernel k : kernels) {
+                long deadline = System.nanoTime() + maxNanosPerStep;
+                for (int round = 0; round < maxRounds && System.nanoTime() < deadline; round++) {
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    for (int t = 0; t < k.tasks(); t++) k.run(memory, t);
+                    executions++;
+                    if (round >= 2 && bean.getCurrentThreadAllocatedBytes() == before) break;
+                }
+            }
+            return executions;
+        } finally {
+            end();
+        }
+    }
+
+    private void execute() {
+        WorkerPool pool = model.pool();
+        boolean workers = pool.acquire();
+        try {
+            for (Kernel k : kernels) pool.run(k, memory, workers);
+        } finally {
+            if (workers) pool.release();
+        }
+    }
+
+    private void begin() {
+        if (closed) throw new IllegalStateException("session is closed");
+        model.checkOpen();
+        if (!inUse.compareAndSet(false, true)) {
+            throw new IllegalStateException("session is already running on another thread; use one session per thread");
+        }
+    }
+
+    private void end() {
+        inUse.set(false);
+    }
+
+    private static void checkLength(String what, long actual, long expected) {
+        if (actual != expected) throw new IllegalArgumentException(what + ": expected " + expected + " floats, got " + actual);
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        if (!inUse.compareAndSet(false, true)) throw new IllegalStateException("cannot close a session while it runs");
+        closed = true;
+        arena.close();
+    }
+}

@@ -1,0 +1,132 @@
+package googlenet.engine;
+
+import googlenet.engine.plan.Plan;
+import googlenet.engine.reference.ReferenceInterpreter;
+import googlenet.graph.Graph;
+import googlenet.graph.Node;
+import googlenet.graph.SeededWeights;
+import googlenet.graph.Shape;
+import googlenet.graph.Tensor;
+import googlenet.graph.models.Builtins;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The compiled engine against the reference interpreter, and the API's promises. */
+class ModelTest {
+    private static float[] input(Shape s, int seed) {
+        float[] x = new float[(int) s.elements()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.0137 + seed) * 1.5f;
+        return x;
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String what) {
+        float max = 0;
+        for (float v : expected) max = Math.max(max, Math.abs(v));
+        float tol = 1e-5f * max + 1e-6f;
+        for (int i = 0; i < expected.length; i++) {
+            assertTrue(Math.abs(expected[i] - actual[i]) <= tol, what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} batch {1} threads {2}")
+    @CsvSource({"d2l,1,1", "d2l,4,2", "torchvision,1,2", "torchvision,4,1", "bvlc,1,1", "bvlc,4,2"})
+    void builtinsMatchTheReferenceInterpreter(String name, int batch, int threads) {
+        Graph graph = SeededWeights.apply(Builtins.build(name, Shape.of(batch, 3, 224, 224), 1000), 11);
+        List<String> outputs = List.copyOf(graph.outputs().keySet());
+        Node in = graph.inputs().getFirst();
+        float[] x = input(in.shape(), batch);
+        Map<String, Tensor> expected = ReferenceInterpreter.run(graph, Map.of(in.name(), new Tensor(in.shape(), x)), (n, t) -> { });
+        try (Model model = Model.load(graph, new Options(threads, outputs)); Session s = model.newSession(batch)) {
+            float[][] out = new float[outputs.size()][];
+            for (int i = 0; i < out.length; i++) out[i] = new float[(int) s.outputShape(outputs.get(i)).elements()];
+            s.run(x, out);
+            for (int i = 0; i < out.length; i++) assertClose(expected.get(outputs.get(i)).data(), out[i], name + " " + outputs.get(i));
+        }
+    }
+
+    @Test
+    void resultsAreBitwiseEqualForOneAndTwoThreads() {
+        Graph graph = SeededWeights.apply(Builtins.build("d2l", Shape.of(2, 3, 96, 96), 10), 5);
+        float[] x = input(Shape.of(2, 3, 96, 96), 1);
+        float[] one = new float[20];
+        float[] two = new float[20];
+        try (Model m1 = Model.load(graph, Options.threads(1)); Session s1 = m1.newSession(2);
+             Model m2 = Model.load(graph, Options.threads(2)); Session s2 = m2.newSession(2)) {
+            s1.run(x, one);
+            s2.run(x, two);
+        }
+        assertArrayEquals(one, two);
+    }
+
+    @Test
+    void d2lPlanIsTightAndEveryConcatIsInPlace() {
+        try (Model model = Model.builtin("d2l", 0, Options.threads(1))) {
+            Plan plan = model.plan(1);
+            assertEquals(9, plan.concats().size());
+            assertEquals(9, plan.zeroCopyConcats());
+            assertTrue(plan.arenaBytes() <= 1.10 * plan.lowerBoundBytes(),
+                    plan.arenaBytes() + " > 1.10 × " + plan.lowerBoundBytes());
+        }
+    }
+
+    @Test
+    void everyBuiltinPlacesAllNineConcatsInPlace() {
+        for (String name : Builtins.NAMES) {
+            try (Model model = Model.builtin(name, 0, Options.threads(1))) {
+                assertEquals(9, model.plan(1).zeroCopyConcats(), name);
+            }
+        }
+    }
+
+    @Test
+    void aRunAllocatesNothingOnTheHeapAfterWarmUp() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (Model model = Model.builtin("d2l", 0, Options.threads(2)); Session s = model.newSession(1)) {
+            float[] x = input(s.inputShape(), 0);
+            float[] y = new float[1000];
+            model.warmUp(1);
+            s.run(x, y);
+            List<Thread> threads = new ArrayList<>(model.workerThreads());
+            threads.add(Thread.currentThread());
+            long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
+            long before = allocated(bean, ids);
+            for (int i = 0; i < 10; i++) s.run(x, y);
+            long after = allocated(bean, ids);
+            assertEquals(0, after - before, "heap bytes allocated by 10 runs over all threads");
+        }
+    }
+
+    /** Per-thread queries: the array-valued one would allocate its result inside the measured window. */
+    private static long allocated(com.sun.management.ThreadMXBean bean, long[] ids) {
+        long s = 0;
+        for (long id : ids) s += bean.getThreadAllocatedBytes(id);
+        return s;
+    }
+
+    @Test
+    void closedSessionsAndModelsFailClearly() {
+        Model model = Model.builtin("d2l", 0, Options.threads(1));
+        Session s = model.newSession(1);
+        float[] x = new float[3 * 224 * 224];
+        float[] y = new float[1000];
+        s.close();
+        assertEquals("session is closed", assertThrows(IllegalStateException.class, () -> s.run(x, y)).getMessage());
+        Session t = model.newSession(1);
+        model.close();
+        assertThrows(IllegalStateException.class, () -> t.run(x, y));
+        assertThrows(IllegalStateException.class, () -> model.newSession(1));
+        var wrong = assertThrows(IllegalArgumentException.class, () -> Model.builtin("d2l", 0, Options.threads(1)).newSession(1).run(new float[5], y));
+        assertTrue(wrong.getMessage().contains("expected 150528"), wrong.getMessage());
+    }
+}

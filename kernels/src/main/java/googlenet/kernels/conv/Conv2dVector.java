@@ -1,0 +1,300 @@
+package googlenet.kernels.conv;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
+import googlenet.kernels.Kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Direct convolution on the Vector API with register tiles (see {@link Conv2dVectorTiles}): up to 4 output-channel
+ * blocks × up to 6–12 output pixels of one row held in local accumulators over all input channels and taps, bias
+ * and ReLU fused, one store. Output blocks are split into groups of at most 4 (as even as possible: 6 → 3 + 3);
+ * each row is split into border pixels (windows touching the left or right padding, one pixel per tile with its
+ * own tap range) and interior tiles of balanced width with no padding checks; rows whose windows touch the top or
+ * bottom padding just shorten the ky range. A 1×1 stride-1 unpadded convolution treats the whole image as one
+ * long row. Tasks: images × output-block groups × chunks of rows (or of tiles for a long row), fixed at build.
+ */
+final class Conv2dVector implements Kernel {
+    private static final int C = Blocking.LANES;
+    private static final long PIX = (long) C * Float.BYTES;
+    /** About this many mult-adds per task at least (some microseconds on one core). */
+    private static final long TASK_MULT_ADDS = 1L << 20;
+    /** At most this many tasks per convolution. */
+    private static final int MAX_TASKS = 64;
+
+    // Read by the tiles.
+    final MemorySegment weights;
+    /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */
+    final long tapBytes;
+    final long weightBlockStride;
+    final long weightInBlockStride;
+    final long inBlockStride;
+    final long inRowStride;
+    final long outBlockStride;
+    final int kernelW;
+    final int inBlocks;
+    final int lastBlockChannels;
+    /** The tiles store {@code max(sum, floor)}: 0 for ReLU, −∞ (the identity, even for −0 and NaN) otherwise. */
+    final float floor;
+    private final boolean relu;
+    /** Whether the last input block has padding lanes: then the tiles loop over the real channels only. */
+    private final boolean partial;
+
+    private final ConvGeometry g;
+    private final BlockedTensor in;
+    private final BlockedTensor out;
+    private final long biasOffset;
+    private final boolean longRow;
+    private final int stride;
+    private final int[] groupFirst;
+    private final int[] groupSize;
+    private final int chunks;
+    // Per output-block count (index 1..4): the tiles of a row: first pixel, pixel count, tap columns [kxLo, kxHi).
+    private final int[][] tileX;
+    private final int[][] tileLen;
+    private final int[][] tileKxLo;
+    private final int[][] tileKxHi;
+
+    /** Whether the vector kernel handles this geometry (one group, no dilation, horizontal stride 1 or 2). */
+    static boolean supports(ConvGeometry g) {
+        return g.groups() == 1 && g.dilationH() == 1 && g.dilationW() == 1 && g.strideW() <= 2;
+    }
+
+    Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        if (!supports(g) || Conv2dVectorTiles.C != C) {
+            throw new IllegalArgumentException("vector convolution cannot run " + g);
+        }
+        this.g = g;
+        this.in = in;
+        this.out = out;
+        this.relu = relu;
+        this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
+        this.inBlocks = in.blocks();
+        this.lastBlockChannels = in.channels() - (inBlocks - 1) * C;
+        this.partial = lastBlockChannels != C;
+        if (partial && inBlocks == 1) {
+            // One partial input block (the RGB stem): keep only the weight rows of real channels, so that a tile's
+            // weights are dense (37 KB for the stem, not 4 × 49 KB strided 1 KB apart, which thrashes L1 sets).
+            int kh = g.kernelH();
+            int kw = g.kernelW();
+            int ocb = out.blocks();
+            long tap = lastBlockChannels * PIX;
+            long block = kh * kw * tap;
+            MemorySegment dense = Arena.ofAuto().allocate(ocb * block + ocb * PIX, 64);
+            for (int b = 0; b < ocb; b++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        MemorySegment.copy(w.segment(), w.blockOffset(b, 0, ky, kx), dense,
+                                b * block + (ky * kw + kx) * tap, tap);
+                    }
+                }
+            }
+            MemorySegment.copy(w.segment(), w.biasOffset(), dense, ocb * block, ocb * PIX);
+            this.weights = dense;
+            this.biasOffset = ocb * block;
+            this.tapBytes = tap;
+            this.weightBlockStride = block;
+            this.weightInBlockStride = block;
+        } else {
+            this.weights = w.segment();
+            this.biasOffset = w.biasOffset();
+            this.tapBytes = (long) C * PIX;
+            this.weightBlockStride = w.blockOffset(1, 0, 0, 0);
+            this.weightInBlockStride = w.blockOffset(0, 1, 0, 0);
+        }
+        this.inBlockStride = in.blockStride();
+        this.inRowStride = in.rowStride();
+        this.outBlockStride = out.blockStride();
+        this.kernelW = g.kernelW();
+        this.stride = g.strideW();
+        this.longRow = g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
+                && g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0;
+
+        int outBlocks = out.blocks();
+        int groups = (outBlocks + 3) / 4;
+        groupFirst = new int[groups];
+        groupSize = new int[groups];
+        for (int i = 0, first = 0; i < groups; i++) {
+            groupSize[i] = outBlocks / groups + (i < outBlocks % groups ? 1 : 0);
+            groupFirst[i] = first;
+            first += groupSize[i];
+        }
+
+        tileX = new int[5][];
+        tileLen = new int[5][];
+        tileKxLo = new int[5][];
+        tileKxHi = new int[5][];
+        int units = longRow ? Integer.MAX_VALUE : out.height();
+        for (int ob : groupSize) {
+            if (tileX[ob] == null) {
+                planRow(ob);
+                if (longRow) {
+                    units = Math.min(units, tileX[ob].length);
+                }
+            }
+        }
+        long multAdds = (long) out.batch() * g.multAdds(in.height(), in.width());
+        long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
+        long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
+        this.chunks = Math.clamp(perImageGroup, 1, units);
+    }
+
+    /** Splits one output row (or the long row) into tiles for {@code ob} output blocks. */
+    private void planRow(int ob) {
+        int maxPixels = Conv2dVectorTiles.MAX_PIXELS[ob];
+        int width = longRow ? out.height() * out.width() : out.width();
+        int kw = g.kernelW();
+        int s = g.strideW();
+        int pad = g.padLeft();
+        int inW = in.width();
+        int left = 0;
+        while (left < width && left * s - pad < 0) {
+            left++;
+        }
+        int right = width;
+        while (right > left && (right - 1) * s - pad + kw > inW) {
+            right--;
+        }
+        if (longRow) {
+            left = 0;
+            right = width;
+        }
+        int interior = right - left;
+        int[] sizes = interiorTiles(interior, maxPixels, !longRow);
+        int count = left + sizes.length + (width - right);
+        int[] x = new int[count];
+        int[] len = new int[count];
+        int[] lo = new int[count];
+        int[] hi = new int[count];
+        int t = 0;
+        for (int ox = 0; ox < left; ox++, t++) {
+            x[t] = ox;
+            len[t] = 1;
+            lo[t] = Math.max(0, pad - ox * s);
+            hi[t] = Math.clamp((long) inW - ox * s + pad, lo[t], kw);
+        }
+        for (int i = 0, start = left; i < sizes.length; i++, t++) {
+            int n = sizes[i];
+            // An overlapping last tile (see interiorTiles) starts early and recomputes some pixels, in the same order.
+            x[t] = Math.min(start, right - n);
+            len[t] = n;
+            lo[t] = 0;
+            hi[t] = kw;
+            start += n;
+        }
+        for (int ox = right; ox < width; ox++, t++) {
+            x[t] = ox;
+            len[t] = 1;
+            lo[t] = Math.clamp((long) pad - ox * s, 0, kw);
+            hi[t] = Math.clamp((long) inW - ox * s + pad, lo[t], kw);
+        }
+        tileX[ob] = x;
+        tileLen[ob] = len;
+        tileKxLo[ob] = lo;
+        tileKxHi[ob] = hi;
+    }
+
+    /**
+     * Pixel counts of the interior tiles of a run of {@code n} pixels, only from the tiles that exist ({@code max},
+     * {@code max − 1}, 1): the fewest tiles of {@code max} and {@code max − 1} that sum to {@code n}; failing that
+     * (and if {@code overlap} allows), tiles of {@code max} whose last one overlaps the one before; else tiles of
+     * {@code max} then single pixels.
+     */
+    static int[] interiorTiles(int n, int max, boolean overlap) {
+        if (max == 1) {
+            return filled(n, 0, 0);
+        }
+        for (int tiles = (n + max - 1) / max; tiles * (max - 1) <= n; tiles++) {
+            // tiles · (max − 1) ≤ n ≤ tiles · max: n − tiles · (max − 1) tiles of max, the rest of max − 1.
+            if (n <= tiles * max) {
+                int big = n - tiles * (max - 1);
+                int[] sizes = new int[tiles];
+                for (int i = 0; i < tiles; i++) {
+                    sizes[i] = i < big ? max : max - 1;
+                }
+                return sizes;
+            }
+        }
+        if (overlap && n >= max) {
+            int[] sizes = new int[(n + max - 1) / max];
+            java.util.Arrays.fill(sizes, max);
+            return sizes;
+        }
+        if (overlap && n >= max - 1) {
+            int[] sizes = new int[(n + max - 2) / (max - 1)];
+            java.util.Arrays.fill(sizes, max - 1);
+            return sizes;
+        }
+        return filled(n % max, n / max, max);
+    }
+
+    /** {@code big} tiles of {@code max} pixels, then {@code ones} single pixels. */
+    private static int[] filled(int ones, int big, int max) {
+        int[] sizes = new int[big + ones];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = i < big ? max : 1;
+        }
+        return sizes;
+    }
+
+    @Override
+    public int tasks() {
+        return out.batch() * groupSize.length * chunks;
+    }
+
+    @Override
+    public void run(MemorySegment arena, int task) {
+        int chunk = task % chunks;
+        int rest = task / chunks;
+        int group = rest % groupSize.length;
+        int n = rest / groupSize.length;
+        int ob = groupSize[group];
+        int first = groupFirst[group];
+        int[] x = tileX[ob];
+        int[] len = tileLen[ob];
+        long w = first * weightBlockStride;
+        long bias = biasOffset + first * PIX;
+        long inImage = in.offset() + n * in.imageStride();
+        long outImage = out.offset() + n * out.imageStride() + first * outBlockStride;
+        if (longRow) {
+            int t0 = (int) ((long) chunk * x.length / chunks);
+            int t1 = (int) ((long) (chunk + 1) * x.length / chunks);
+            for (int t = t0; t < t1; t++) {
+                long px = x[t] * PIX;
+                Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
+                        outImage + px, 0, 1, 0, 1);
+            }
+            return;
+        }
+        int[] kxLo = tileKxLo[ob];
+        int[] kxHi = tileKxHi[ob];
+        int outH = out.height();
+        int y0 = (int) ((long) chunk * outH / chunks);
+        int y1 = (int) ((long) (chunk + 1) * outH / chunks);
+        int kh = g.kernelH();
+        int inH = in.height();
+        long outRowStride = out.rowStride();
+        for (int oy = y0; oy < y1; oy++) {
+            int iy = oy * g.strideH() - g.padTop();
+            int kyLo = Math.max(0, -iy);
+            int kyHi = Math.max(kyLo, Math.min(kh, inH - iy));
+            long inRow = inImage + iy * inRowStride;
+            long outRow = outImage + oy * outRowStride;
+            for (int t = 0; t < x.length; t++) {
+                long ix = (long) x[t] * stride - g.padLeft();
+                Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inRow + ix * PIX, w, bias,
+                        outRow + x[t] * PIX, kyLo, kyHi, kxLo[t], kxHi[t]);
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        int ob = groupSize[0];
+        return "conv " + g.kernelH() + "×" + g.kernelW() + "/" + g.strideH() + " " + g.inChannels() + "→" + g.outChannels()
+                + (relu ? " +relu" : "") + " vector " + ob + "×" + Conv2dVectorTiles.MAX_PIXELS[ob] + " tile"
+                + (longRow ? " long row" : "") + ", " + tasks() + " tasks";
+    }
+}

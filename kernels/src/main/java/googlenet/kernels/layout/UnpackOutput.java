@@ -1,0 +1,72 @@
+package googlenet.kernels.layout;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
+import googlenet.kernels.Kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Unpacks a blocked view into a plain NCHW float32 tensor in the arena at byte offset {@code dstOffset} (for
+ * H = W = 1 that is [N][F]), dropping padding lanes; the session then copies it to the caller. Both factories return
+ * the same scalar kernel. Tasks: images × channel blocks.
+ */
+public final class UnpackOutput implements Kernel {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private final BlockedTensor src;
+    private final long dstOffset;
+
+    private UnpackOutput(BlockedTensor src, long dstOffset) {
+        if (src == null || dstOffset < 0) {
+            throw new IllegalArgumentException("bad unpack arguments");
+        }
+        long dstEnd = dstOffset + PackInput.plainBytes(src);
+        if (dstOffset < src.end() && src.offset() < dstEnd) {
+            throw new IllegalArgumentException("unpack destination overlaps its source");
+        }
+        this.src = src;
+        this.dstOffset = dstOffset;
+    }
+
+    /** Unpacks {@code src} into NCHW at {@code dstOffset} (scalar). */
+    public static Kernel create(BlockedTensor src, long dstOffset) {
+        return new UnpackOutput(src, dstOffset);
+    }
+
+    /** The same scalar kernel as {@link #create}. */
+    public static Kernel createScalar(BlockedTensor src, long dstOffset) {
+        return new UnpackOutput(src, dstOffset);
+    }
+
+    @Override
+    public int tasks() {
+        return src.batch() * src.blocks();
+    }
+
+    @Override
+    public String describe() {
+        return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
+                + " → NCHW scalar";
+    }
+
+    @Override
+    public void run(MemorySegment arena, int task) {
+        int c = Blocking.LANES;
+        int blocks = src.blocks();
+        int block = task % blocks;
+        int n = task / blocks;
+        int channels = src.channels();
+        int plane = src.height() * src.width();
+        long pixelStride = src.pixelStride();
+        int lanes = Math.min(c, channels - block * c);
+        for (int lane = 0; lane < lanes; lane++) {
+            int ch = block * c + lane;
+            long s = src.at(n, block, 0, 0) + (long) lane * Float.BYTES;
+            long d = dstOffset + ((long) n * channels + ch) * plane * Float.BYTES;
+            for (int q = 0; q < plane; q++, s += pixelStride, d += Float.BYTES) {
+                arena.set(FLOAT, d, arena.get(FLOAT, s));
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package googlenet.kernels.pooling;
+
+import static googlenet.kernels.pooling.PoolSupport.FLOAT;
+import static googlenet.kernels.pooling.PoolSupport.check;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
+import googlenet.kernels.Kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 2-D max pooling over NCHWc tensors, as {@code ReferencePooling.maxPool2d}: output (oy, ox) takes the maximum of
+ * input rows {@code oy*strideH - padTop + [0, kernelH)} and columns {@code ox*strideW - padLeft + [0, kernelW)}
+ * that lie inside the input. Padded taps never win; a window with no tap inside the input gives -Infinity (0 in
+ * padding lanes). NaN propagates. The output size is the output view's (ceil mode is a larger output), so bottom
+ * and right padding only matter through it. Optional fused ReLU.
+ * <p>
+ * Vector variant: one {@code FloatVector} is one pixel's channel block. Tasks: images × channel blocks × output-row
+ * tiles.
+ */
+public final class MaxPool {
+
+    private MaxPool() {
+    }
+
+    /** Vector API kernel when {@link Blocking#VECTOR}, else the scalar blocked kernel. */
+    public static Kernel create(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW,
+                                int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                                boolean relu) {
+        Geometry g = new Geometry(in, out, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight,
+                relu);
+        return Blocking.VECTOR ? new VectorMaxPool(g) : new ScalarMaxPool(g);
+    }
+
+    /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
+    public static Kernel createScalar(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW,
+                                      int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
+                                      boolean relu) {
+        return new ScalarMaxPool(new Geometry(in, out, kernelH, kernelW, strideH, strideW,
+                padTop, padLeft, padBottom, padRight, relu));
+    }
+
+    private record Geometry(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW, int strideH, int strideW,
+                            int padTop, int padLeft, int padBottom, int padRight, boolean relu,
+                            int blocks, int rowsPerTile, int rowTiles) {
+        Geometry(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW, int strideH, int strideW,
+                 int padTop, int padLeft, int padBottom, int padRight, boolean relu) {
+            this(in, out, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, relu,
+                    checked(in, out, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight),
+                    PoolSupport.rowsPerTile(out.height(), out.width()),
+                    Math.ceilDiv(out.height(), PoolSupport.rowsPerTile(out.height(), out.width())));
+        }
+
+        private static int checked(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW, int strideH,
+                                   int strideW, int padTop, int padLeft, int padBottom, int padRight) {
+            PoolSupport.checkPair(in, out);
+            check(kernelH > 0 && kernelW > 0 && strideH > 0 && strideW > 0, "kernel and stride must be positive");
+            check(padTop >= 0 && padLeft >= 0 && padBottom >= 0 && padRight >= 0, "padding must be non-negative");
+            return in.blocks();
+        }
+
+        int tasks() {
+            return in.batch() * blocks * rowTiles;
+        }
+
+        String describe(String variant) {
+            return "maxpool " + kernelH + "×" + kernelW + " /" + strideH + "×" + strideW + " pad [" + padTop + ","
+                    + padLeft + "," + padBottom + "," + padRight + "] " + in.channels() + "×" + in.height() + "×"
+                    + in.width() + " → " + out.height() + "×" + out.width() + (relu ? " +relu" : "") + " " + variant;
+        }
+    }
+
+    private static final class ScalarMaxPool implements Kernel {
+        private final Geometry g;
+
+        ScalarMaxPool(Geometry g) {
+            this.g = g;
+        }
+
+        @Override
+        public int tasks() {
+            return g.tasks();
+        }
+
+        @Override
+        public String describe() {
+            return g.describe("scalar");
+        }
+
+        @Override
+        public void run(MemorySegment arena, int task) {
+            Geometry g = this.g;
+            int tile = task % g.rowTiles;
+            int rest = task / g.rowTiles;
+            int block = rest % g.blocks;
+            int n = rest / g.blocks;
+            BlockedTensor in = g.in;
+            BlockedTensor out = g.out;
+            int h = in.height();
+            int w = in.width();
+            int outW = out.width();
+            long rowStride = in.rowStride();
+            long pixelStride = in.pixelStride();
+            long inBase = in.at(n, block, 0, 0);
+            int real = PoolSupport.realLanes(in.channels(), block);
+            int oy1 = Math.min(out.height(), (tile + 1) * g.rowsPerTile);
+            for (int oy = tile * g.rowsPerTile; oy < oy1; oy++) {
+                int hStart = Math.max(oy * g.strideH - g.padTop, 0);
+                int hEnd = Math.min(oy * g.strideH - g.padTop + g.kernelH, h);
+                for (int ox = 0; ox < outW; ox++) {
+                    int wStart = Math.max(ox * g.strideW - g.padLeft, 0);
+                    int wEnd = Math.min(ox * g.strideW - g.padLeft + g.kernelW, w);
+                    long dst = out.at(n, block, oy, ox);
+                    if (hStart >= hEnd || wStart >= wEnd) {
+                        PoolSupport.storeEmpty(arena, dst, real,
+                                g.relu ? 0f : Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    for (int lane = 0; lane < Blocking.LANES; lane++) {
+                        float max = Float.NEGATIVE_INFINITY;
+                        long laneBase = inBase + (long) lane * Float.BYTES;
+                        for (int iy = hStart; iy < hEnd; iy++) {
+                            for (int ix = wStart; ix < wEnd; ix++) {
+                                float v = arena.get(FLOAT, laneBase + iy * rowStride + ix * pixelStride);
+                                if (v > max || v != v) {
+                                    max = v;
+                                }
+                            }
+                        }
+                        arena.set(FLOAT, dst + (long) lane * Float.BYTES, g.relu ? PoolSupport.relu(max) : max);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Only loaded when the Vector API is present. */
+    private static final class VectorMaxPool implements Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+        private final Geometry g;
+
+        VectorMaxPool(Geometry g) {
+            if (S.length() != Blocking.LANES) {
+                throw new IllegalStateException("vector species " + S + " does not match block " + Blocking.LANES);
+            }
+            this.g = g;
+        }
+
+        @Override
+        public int tasks() {
+            return g.tasks();
+        }
+
+        @Override
+        public String describe() {
+            return g.describe("vector");
+        }
+
+        @Override
+        public void run(MemorySegment arena, int task) {
+            Geometry g = this.g;
+            int tile = task % g.rowTiles;
+            int rest = task / g.rowTiles;
+            int block = rest % g.blocks;
+            int n = rest / g.blocks;
+            BlockedTensor in = g.in;
+            BlockedTensor out = g.out;
+            int h = in.height();
+            int w = in.width();
+            int outW = out.width();
+            long rowStride = in.rowStride();
+            long pixelStride = in.pixelStride();
+            long inBase = in.at(n, block, 0, 0);
+            long outPixel = out.pixelStride();
+            boolean relu = g.relu;
+            int oy1 = Math.min(out.height(), (tile + 1) * g.rowsPerTile);
+            for (int oy = tile * g.rowsPerTile; oy < oy1; oy++) {
+                int hStart = Math.max(oy * g.strideH - g.padTop, 0);
+                int hEnd = Math.min(oy * g.strideH - g.padTop + g.kernelH, h);
+                long dst = out.at(n, block, oy, 0);
+                for (int ox = 0; ox < outW; ox++, dst += outPixel) {
+                    int wStart = Math.max(ox * g.strideW - g.padLeft, 0);
+                    int wEnd = Math.min(ox * g.strideW - g.padLeft + g.kernelW, w);
+                    if (hStart >= hEnd || wStart >= wEnd) {
+                        PoolSupport.storeEmpty(arena, dst, PoolSupport.realLanes(in.channels(), block),
+                                relu ? 0f : Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    long row = inBase + hStart * rowStride + wStart * pixelStride;
+                    FloatVector max = FloatVector.fromMemorySegment(S, arena, row, ORDER);
+                    for (int iy = hStart; iy < hEnd; iy++, row += rowStride) {
+                        long p = row;
+                        for (int ix = wStart; ix < wEnd; ix++, p += pixelStride) {
+                            max = max.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, arena, p, ORDER));
+                        }
+                    }
+                    if (relu) {
+                        max = max.blend(0f, max.compare(VectorOperators.LE, 0f));
+                    }
+                    max.intoMemorySegment(arena, dst, ORDER);
+                }
+            }
+        }
+    }
+}

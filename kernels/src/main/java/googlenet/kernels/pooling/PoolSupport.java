@@ -1,0 +1,54 @@
+package googlenet.kernels.pooling;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Shared bookkeeping of the pooling kernels: argument checks and the task split (images × channel blocks ×
+ * output-row tiles), which depends only on the shapes, never on the thread count.
+ */
+final class PoolSupport {
+    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Output pixels per task, roughly: enough work to amortize a task hand-off. */
+    private static final int PIXELS_PER_TASK = 512;
+
+    private PoolSupport() {
+    }
+
+    static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    static void checkPair(BlockedTensor in, BlockedTensor out) {
+        check(in != null && out != null, "tensors must not be null");
+        check(in.batch() == out.batch(), "batch differs: " + in.batch() + " vs " + out.batch());
+        check(in.channels() == out.channels(), "channels differ: " + in.channels() + " vs " + out.channels());
+    }
+
+    /** Output rows per task for an output of {@code outH × outW}. */
+    static int rowsPerTile(int outH, int outW) {
+        return Math.max(1, Math.min(outH, PIXELS_PER_TASK / Math.max(1, outW)));
+    }
+
+    /** Writes the value of an output pixel whose window holds no input: {@code value} in real lanes, 0 in padding. */
+    static void storeEmpty(MemorySegment arena, long at, int realLanes, float value) {
+        for (int lane = 0; lane < Blocking.LANES; lane++) {
+            arena.set(FLOAT, at + (long) lane * Float.BYTES, lane < realLanes ? value : 0f);
+        }
+    }
+
+    /** Reference ReLU: {@code v > 0 ? v : +0}, NaN stays NaN. */
+    static float relu(float v) {
+        return v > 0 || v != v ? v : 0f;
+    }
+
+    /** Lanes of block {@code block} that hold real channels. */
+    static int realLanes(int channels, int block) {
+        return Math.min(Blocking.LANES, channels - block * Blocking.LANES);
+    }
+}

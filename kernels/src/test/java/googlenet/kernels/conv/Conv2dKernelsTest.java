@@ -1,0 +1,296 @@
+package googlenet.kernels.conv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
+import googlenet.kernels.Kernel;
+import googlenet.kernels.layout.BlockedLayout;
+import googlenet.kernels.reference.ReferenceActivations;
+import googlenet.kernels.reference.ReferenceConv2d;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The blocked convolution kernels (vector when available, and the scalar twin) against the NCHW reference: bitwise
+ * on small integers (exact in any summation order), within a relative bound on random floats.
+ */
+class Conv2dKernelsTest {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final int C = Blocking.LANES;
+    /** A value no kernel writes: guards around outputs must keep it. */
+    private static final float GUARD = -12345.5f;
+
+    /** One convolution to check: geometry, batch, input size, bias, ReLU, and where the output goes. */
+    record Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu, int sliceBlocksBefore,
+                int sliceBlocksAfter) {
+        Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu) {
+            this(name, g, batch, h, w, bias, relu, 0, 0);
+        }
+
+        @Override
+        public String toString() {
+            return name + " " + g.inChannels() + "→" + g.outChannels() + " " + g.kernelH() + "×" + g.kernelW() + "/"
+                    + g.strideH() + "," + g.strideW() + " n" + batch + " " + h + "×" + w + (bias ? " bias" : "")
+                    + (relu ? " relu" : "") + (sliceBlocksBefore + sliceBlocksAfter > 0 ? " slice" : "");
+        }
+    }
+
+    private static ConvGeometry geo(int ic, int oc, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr) {
+        return new ConvGeometry(ic, oc, kh, kw, sh, sw, pt, pl, pb, pr, 1, 1, 1);
+    }
+
+    static Stream<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        // GoogLeNet shapes at reduced spatial size.
+        cases.add(new Case("stem", ConvGeometry.of(3, 64, 7, 2, 3), 1, 30, 30, true, true));
+        cases.add(new Case("stem odd", ConvGeometry.of(3, 64, 7, 2, 3), 2, 23, 17, false, false));
+        cases.add(new Case("1x1", ConvGeometry.of(64, 64, 1, 1, 0), 1, 9, 9, true, true));
+        cases.add(new Case("1x1 192", ConvGeometry.of(192, 64, 1, 1, 0), 2, 5, 6, true, false));
+        cases.add(new Case("1x1 832", ConvGeometry.of(832, 384, 1, 1, 0), 1, 3, 3, true, true));
+        cases.add(new Case("1x1 reduce 24", ConvGeometry.of(20, 24, 1, 1, 0), 3, 5, 7, true, true));
+        cases.add(new Case("1x1 1000", ConvGeometry.of(100, 1000, 1, 1, 0), 1, 1, 1, true, false));
+        cases.add(new Case("3x3", ConvGeometry.of(64, 192, 3, 1, 1), 1, 10, 10, true, true));
+        cases.add(new Case("3x3 96→208", ConvGeometry.of(96, 208, 3, 1, 1), 1, 7, 7, true, true));
+        cases.add(new Case("3x3 small", ConvGeometry.of(16, 32, 3, 1, 1), 2, 6, 6, false, true));
+        cases.add(new Case("3x3 rgb", ConvGeometry.of(3, 20, 3, 1, 1), 1, 8, 5, true, false));
+        cases.add(new Case("3x3 100", ConvGeometry.of(100, 100, 3, 1, 1), 2, 5, 9, true, true));
+        cases.add(new Case("3x3 48→96", ConvGeometry.of(48, 96, 3, 1, 1), 1, 4, 13, true, true));
+        cases.add(new Case("5x5", ConvGeometry.of(16, 48, 5, 1, 2), 1, 7, 7, true, true));
+        cases.add(new Case("5x5 32→96", ConvGeometry.of(32, 96, 5, 1, 2), 1, 8, 8, true, false));
+        cases.add(new Case("5x5 24→64 tiny", ConvGeometry.of(24, 64, 5, 1, 2), 2, 4, 3, false, true));
+        cases.add(new Case("5x5 no pad", ConvGeometry.of(20, 16, 5, 1, 0), 1, 9, 11, true, true));
+        cases.add(new Case("stride 2", ConvGeometry.of(32, 48, 3, 2, 1), 2, 9, 11, true, true));
+        cases.add(new Case("stride 2 no pad", ConvGeometry.of(16, 64, 3, 2, 0), 1, 12, 15, true, false));
+        cases.add(new Case("stride 2 1x1", ConvGeometry.of(24, 32, 1, 2, 0), 1, 7, 8, true, false));
+        cases.add(new Case("stride 3", ConvGeometry.of(16, 16, 3, 3, 1), 1, 10, 10, true, false));
+        cases.add(new Case("stride h2 w1", geo(16, 48, 3, 3, 2, 1, 1, 1, 1, 1), 1, 9, 8, true, true));
+        cases.add(new Case("asym pad", geo(20, 40, 3, 2, 1, 2, 0, 2, 1, 0), 2, 7, 9, true, true));
+        cases.add(new Case("asym pad 2", geo(16, 64, 2, 3, 1, 1, 1, 0, 0, 2), 1, 6, 10, false, false));
+        cases.add(new Case("1x1 padded", ConvGeometry.of(16, 32, 1, 1, 1), 1, 4, 5, true, true));
+        cases.add(new Case("one pixel wide", ConvGeometry.of(32, 64, 3, 1, 0), 1, 6, 3, true, true));
+        cases.add(new Case("one pixel", ConvGeometry.of(48, 64, 7, 1, 0), 2, 7, 7, true, true));
+        cases.add(new Case("1x1 one pixel", ConvGeometry.of(64, 48, 1, 1, 0), 1, 1, 1, true, true));
+        cases.add(new Case("pad beyond kernel", ConvGeometry.of(16, 16, 3, 1, 3), 1, 4, 4, true, false));
+        cases.add(new Case("wide pad window", ConvGeometry.of(16, 32, 5, 1, 2), 1, 1, 1, true, true));
+        // Every tail of the pixel tile for 1..4 output blocks, interior and long row.
+        for (int outBlocks = 1; outBlocks <= 4; outBlocks++) {
+            for (int w = 1; w <= 15; w++) {
+                cases.add(new Case("tail", ConvGeometry.of(20, outBlocks * C, 3, 1, 1), 1, 2, w, true, w % 2 == 0));
+            }
+            for (int pixels = 1; pixels <= 14; pixels++) {
+                cases.add(new Case("long row tail", ConvGeometry.of(24, outBlocks * C - 3, 1, 1, 0), 1, 1, pixels,
+                        pixels % 3 == 0, true));
+            }
+        }
+        // Scalar-only shapes.
+        cases.add(new Case("groups 2", new ConvGeometry(8, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), 2, 6, 7, true, true));
+        cases.add(new Case("groups 4", new ConvGeometry(32, 48, 3, 3, 2, 1, 1, 1, 0, 1, 1, 1, 4), 1, 7, 6, true, false));
+        cases.add(new Case("depthwise", new ConvGeometry(20, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 20), 1, 5, 5, false, true));
+        cases.add(new Case("dilation 2", new ConvGeometry(16, 32, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 1), 1, 8, 9, true, true));
+        cases.add(new Case("dilation 2x1", new ConvGeometry(3, 20, 3, 3, 1, 2, 2, 1, 1, 0, 2, 1, 1), 2, 9, 7, true, false));
+        // Writing into a channel slice of a concat, with guards around.
+        cases.add(new Case("slice 3x3", ConvGeometry.of(64, 48, 3, 1, 1), 2, 6, 7, true, true, 2, 1));
+        cases.add(new Case("slice 1x1", ConvGeometry.of(48, 24, 1, 1, 0), 2, 5, 5, true, false, 1, 3));
+        cases.add(new Case("slice 5x5", ConvGeometry.of(16, 64, 5, 1, 2), 3, 4, 6, false, true, 3, 0));
+        cases.add(new Case("slice stem", ConvGeometry.of(3, 64, 7, 2, 3), 2, 13, 13, true, true, 0, 2));
+        cases.add(new Case("slice groups", new ConvGeometry(8, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2), 2, 5, 5, true, true, 1, 1));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void exactFast(Case c) {
+        check(c, false, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void exactScalar(Case c) {
+        check(c, true, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void floatFast(Case c) {
+        check(c, false, false);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void floatScalar(Case c) {
+        check(c, true, false);
+    }
+
+    private static void check(Case c, boolean scalar, boolean exact) {
+        ConvGeometry g = c.g();
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + (exact ? 1 : 2));
+        int oh = g.outHeight(c.h());
+        int ow = g.outWidth(c.w());
+        float[] x = values(random, c.batch() * g.inChannels() * c.h() * c.w(), exact);
+        float[] wt = values(random, g.outChannels() * g.inChannelsPerGroup() * g.kernelH() * g.kernelW(), exact);
+        float[] bias = c.bias() ? values(random, g.outChannels(), exact) : null;
+
+        float[] expected = new float[c.batch() * g.outChannels() * oh * ow];
+        ReferenceConv2d.conv2d(x, c.batch(), g.inChannels(), c.h(), c.w(), wt, bias, g.outChannels(), g.kernelH(),
+                g.kernelW(), g.strideH(), g.strideW(), g.padTop(), g.padLeft(), g.dilationH(), g.dilationW(), g.groups(),
+                expected, oh, ow);
+        if (c.relu()) {
+            ReferenceActivations.relu(expected, expected);
+        }
+
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights packed = PackedConvWeights.pack(g, wt, bias, arena);
+            long guardBytes = 256;
+            BlockedTensor in = BlockedTensor.dense(guardBytes, c.batch(), g.inChannels(), c.h(), c.w());
+            int outBlocks = Blocking.blocks(g.outChannels());
+            int totalChannels = (c.sliceBlocksBefore() + outBlocks + c.sliceBlocksAfter()) * C;
+            long outStart = in.end() + guardBytes;
+            BlockedTensor whole = BlockedTensor.dense(outStart, c.batch(), totalChannels, oh, ow);
+            BlockedTensor out = whole.slice(c.sliceBlocksBefore(), g.outChannels());
+            long size = whole.end() + guardBytes;
+            MemorySegment seg = arena.allocate(size, 64);
+            for (long off = 0; off < size; off += Float.BYTES) {
+                seg.set(FLOAT, off, GUARD);
+            }
+            BlockedLayout.pack(x, seg, in);
+            MemorySegment before = arena.allocate(size, 64);
+            before.copyFrom(seg);
+
+            Kernel kernel = scalar ? Conv2dKernels.createScalar(g, packed, c.relu(), in, out)
+                    : Conv2dKernels.create(g, packed, c.relu(), in, out);
+            assertTrue(kernel.tasks() > 0);
+            // Tasks in reverse order: nothing may depend on the order.
+            for (int t = kernel.tasks() - 1; t >= 0; t--) {
+                kernel.run(seg, t);
+            }
+            float[] actual = BlockedLayout.unpack(seg, out);
+            String what = c + " " + kernel.describe();
+            if (exact) {
+                assertArrayEquals(expected, actual, what);
+            } else {
+                float max = 0f;
+                for (float v : expected) {
+                    max = Math.max(max, Math.abs(v));
+                }
+                int reduction = g.inChannelsPerGroup() * g.kernelH() * g.kernelW();
+                double tolerance = 1e-5 * max * Math.max(1.0, reduction / 256.0) + 1e-6;
+                for (int i = 0; i < expected.length; i++) {
+                    double error = Math.abs(expected[i] - actual[i]);
+                    if (!(error <= tolerance)) {
+                        throw new AssertionError(what + ": index " + i + " expected " + expected[i] + " got " + actual[i]
+                                + " (tolerance " + tolerance + ")");
+                    }
+                }
+            }
+            // Padding lanes of the last output block are zero; everything outside the view is untouched.
+            for (int n = 0; n < c.batch(); n++) {
+                for (int lane = g.outChannels() - (outBlocks - 1) * C; lane < C; lane++) {
+                    for (int p = 0; p < oh * ow; p++) {
+                        long off = out.at(n, outBlocks - 1, 0, 0) + ((long) p * C + lane) * Float.BYTES;
+                        assertEquals(0f, seg.get(FLOAT, off), what + " padding lane " + lane);
+                    }
+                }
+            }
+            for (long off = 0; off < size; off += Float.BYTES) {
+                if (!insideView(out, off)) {
+                    float v = seg.get(FLOAT, off);
+                    if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(before.get(FLOAT, off))) {
+                        throw new AssertionError(what + ": byte " + off + " outside the output changed to " + v);
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean insideView(BlockedTensor view, long off) {
+        for (int n = 0; n < view.batch(); n++) {
+            long start = view.at(n, 0, 0, 0);
+            if (off >= start && off < start + view.blocks() * view.blockStride()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static float[] values(SplittableRandom random, int count, boolean exact) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = exact ? random.nextInt(-3, 4) : (float) random.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
+    @Test
+    void vectorChosenWhenAvailable() {
+        ConvGeometry g = ConvGeometry.of(16, 16, 3, 1, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights w = PackedConvWeights.pack(g, new float[16 * 16 * 9], null, arena);
+            BlockedTensor t = BlockedTensor.dense(0, 1, 16, 4, 4);
+            String fast = Conv2dKernels.create(g, w, false, t, t).describe();
+            assertEquals(Blocking.VECTOR, fast.contains("vector"), fast);
+            assertTrue(Conv2dKernels.createScalar(g, w, false, t, t).describe().contains("scalar"));
+            ConvGeometry grouped = new ConvGeometry(16, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2);
+            PackedConvWeights gw = PackedConvWeights.pack(grouped, new float[16 * 8 * 9], null, arena);
+            assertTrue(Conv2dKernels.create(grouped, gw, false, t, t).describe().contains("scalar"));
+        }
+    }
+
+    @Test
+    void packedLayoutAndSize() {
+        ConvGeometry g = ConvGeometry.of(3, 20, 3, 1, 1);
+        float[] w = new float[20 * 3 * 9];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i + 1;
+        }
+        float[] bias = new float[20];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = -(i + 1);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights p = PackedConvWeights.pack(g, w, bias, arena);
+            int ocb = Blocking.blocks(20);
+            assertEquals(((long) ocb * 9 * C * C + (long) ocb * C) * Float.BYTES, p.bytes());
+            MemorySegment s = p.segment();
+            // weight [oc=17][ic=2][ky=1][kx=2] sits at [ocb=1][icb=0][1][2][ic=2][oc=1].
+            long at = p.blockOffset(1, 0, 1, 2) + ((long) 2 * C + 17 % C) * Float.BYTES;
+            assertEquals(w[((17 * 3 + 2) * 3 + 1) * 3 + 2], s.get(FLOAT, at));
+            assertEquals(0f, s.get(FLOAT, p.blockOffset(1, 0, 1, 2) + ((long) 3 * C + 1) * Float.BYTES));
+            assertEquals(-18f, s.get(FLOAT, p.biasOffset() + 17L * Float.BYTES));
+            assertEquals(0f, s.get(FLOAT, p.biasOffset() + 20L * Float.BYTES));
+        }
+    }
+
+    @Test
+    void rejectsMismatches() {
+        assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4));
+        assertThrows(IllegalArgumentException.class, () -> ConvGeometry.of(3, 4, 0, 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ConvGeometry.of(3, 4, 3, 1, -1));
+        assertThrows(IllegalArgumentException.class, () -> ConvGeometry.of(3, 4, 5, 1, 0).outHeight(4));
+        ConvGeometry g = ConvGeometry.of(16, 16, 3, 1, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            assertThrows(IllegalArgumentException.class, () -> PackedConvWeights.pack(g, new float[10], null, arena));
+            PackedConvWeights w = PackedConvWeights.pack(g, new float[16 * 16 * 9], null, arena);
+            BlockedTensor t = BlockedTensor.dense(0, 1, 16, 4, 4);
+            BlockedTensor small = BlockedTensor.dense(0, 1, 16, 3, 4);
+            BlockedTensor other = BlockedTensor.dense(0, 1, 32, 4, 4);
+            assertThrows(IllegalArgumentException.class, () -> Conv2dKernels.create(g, w, false, t, small));
+            assertThrows(IllegalArgumentException.class, () -> Conv2dKernels.create(g, w, false, other, t));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Conv2dKernels.create(ConvGeometry.of(16, 16, 1, 1, 0), w, false, t, t));
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package googlenet.kernels.pooling;
+
+import static googlenet.kernels.layout.KernelTestSupport.assertBitwise;
+import static googlenet.kernels.layout.KernelTestSupport.assertUlps;
+import static googlenet.kernels.layout.KernelTestSupport.ints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Kernel;
+import googlenet.kernels.layout.KernelTestSupport;
+import googlenet.kernels.reference.ReferenceActivations;
+import googlenet.kernels.reference.ReferencePooling;
+
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pooling kernels against {@link ReferencePooling}, for the factory's choice ({@code create}: vector when the
+ * Vector API is on) and the scalar twin. Inputs are small integers, so every window sum is exact in float: max
+ * pooling is compared bit for bit (±0 treated equal); average pooling bit for bit for the scalar kernel (it sums in
+ * double like the reference) and within 1 ulp for the vector one, whose float division of the exact sum is correctly
+ * rounded while the reference rounds the double quotient to float (a double rounding that can differ by 1 ulp for
+ * non-power-of-two divisors).
+ */
+class PoolingKernelsTest {
+
+    /** n, c, h, w, kh, kw, sh, sw, pt, pl, pb, pr, outH, outW. */
+    static Stream<Arguments> windows() {
+        return Stream.of(
+                // 3×3/2 ceil mode: floor gives 6, ceil 7 (an extra row and column)
+                Arguments.of(new int[] {1, 17, 14, 14, 3, 3, 2, 2, 0, 0, 0, 0, 7, 7}),
+                // 3×3/1 pad 1, non-square, 3 channels
+                Arguments.of(new int[] {2, 3, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 7, 9}),
+                // Caffe2's asymmetric [t, l, b, r] = [0, 0, 1, 1]
+                Arguments.of(new int[] {1, 24, 8, 8, 3, 3, 2, 2, 0, 0, 1, 1, 4, 4}),
+                // windows beyond the padded input (the last row/column lies wholly outside)
+                Arguments.of(new int[] {3, 100, 5, 6, 2, 2, 3, 3, 1, 0, 0, 0, 3, 3}),
+                // ceil mode with padding on a single channel
+                Arguments.of(new int[] {1, 1, 4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 3, 3}),
+                // 1000 channels (63 blocks), asymmetric four-sided padding
+                Arguments.of(new int[] {1, 1000, 3, 3, 3, 2, 1, 2, 1, 0, 2, 1, 4, 2}),
+                // the inception branch pool: 3×3/1 pad 1
+                Arguments.of(new int[] {1, 16, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 6}));
+    }
+
+    private static Kernel maxPool(boolean vector, BlockedTensor in, BlockedTensor out, int[] a, boolean relu) {
+        return vector
+                ? MaxPool.create(in, out, a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], relu)
+                : MaxPool.createScalar(in, out, a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], relu);
+    }
+
+    private static Kernel avgPool(boolean vector, BlockedTensor in, BlockedTensor out, int[] a, boolean include,
+                                  boolean relu) {
+        return vector
+                ? AvgPool.create(in, out, a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], include, relu)
+                : AvgPool.createScalar(in, out, a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], include, relu);
+    }
+
+    private static float[] relu(float[] y) {
+        float[] r = new float[y.length];
+        ReferenceActivations.relu(y, r);
+        return r;
+    }
+
+    @ParameterizedTest
+    @MethodSource("windows")
+    void maxPoolMatchesReferenceBitwise(int[] a) {
+        int n = a[0], c = a[1], h = a[2], w = a[3], outH = a[12], outW = a[13];
+        float[] x = ints(new Random(c * 31L + h), n * c * h * w, -50, 50);
+        float[] expected = new float[n * c * outH * outW];
+        ReferencePooling.maxPool2d(x, n, c, h, w, a[4], a[5], a[6], a[7], a[8], a[9], expected, outH, outW);
+        for (boolean vector : new boolean[] {true, false}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w)
+                        + BlockedTensor.bytes(n, c + 48, outH, outW) + 4096)) {
+                    BlockedTensor in = s.tensor(n, c, h, w);
+                    BlockedTensor out = s.slice(n, c, outH, outW, 1, 1);
+                    s.pack(x, in);
+                    s.run(maxPool(vector, in, out, a, relu));
+                    assertBitwise(relu ? relu(expected) : expected, s.unpack(out), "maxpool vector=" + vector);
+                    s.assertPaddingZero(out);
+                    s.assertGuards();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("windows")
+    void avgPoolMatchesReference(int[] a) {
+        int n = a[0], c = a[1], h = a[2], w = a[3], outH = a[12], outW = a[13];
+        float[] x = ints(new Random(c * 17L + w), n * c * h * w, -50, 50);
+        for (boolean include : new boolean[] {true, false}) {
+            float[] expected = new float[n * c * outH * outW];
+            ReferencePooling.avgPool2d(x, n, c, h, w, a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], include,
+                    expected, outH, outW);
+            for (boolean vector : new boolean[] {true, false}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w)
+                            + BlockedTensor.bytes(n, c + 48, outH, outW) + 4096)) {
+                        BlockedTensor in = s.tensor(n, c, h, w);
+                        BlockedTensor out = s.slice(n, c, outH, outW, 1, 1);
+                        s.pack(x, in);
+                        Kernel k = avgPool(vector, in, out, a, include, relu);
+                        s.run(k);
+                        float[] want = relu ? relu(expected) : expected;
+                        String what = "avgpool include=" + include + " " + k.describe();
+                        if (k.describe().endsWith("scalar")) {
+                            assertBitwise(want, s.unpack(out), what);
+                        } else {
+                            assertUlps(want, s.unpack(out), 1, what);
+                        }
+                        s.assertPaddingZero(out);
+                        s.assertGuards();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void avgPoolWithPowerOfTwoDivisorsIsBitwiseInBothVariants() {
+        // 2×2/2 without padding: every divisor is 4.
+        int n = 2, c = 20, h = 8, w = 6;
+        float[] x = ints(new Random(5), n * c * h * w, -1000, 1000);
+        float[] expected = new float[n * c * 4 * 3];
+        ReferencePooling.avgPool2d(x, n, c, h, w, 2, 2, 2, 2, 0, 0, 0, 0, true, expected, 4, 3);
+        for (boolean vector : new boolean[] {true, false}) {
+            try (KernelTestSupport s = new KernelTestSupport(1 << 20)) {
+                BlockedTensor in = s.tensor(n, c, h, w);
+                BlockedTensor out = s.tensor(n, c, 4, 3);
+                s.pack(x, in);
+                s.run(vector ? AvgPool.create(in, out, 2, 2, 2, 2, 0, 0, 0, 0, true, false)
+                        : AvgPool.createScalar(in, out, 2, 2, 2, 2, 0, 0, 0, 0, true, false));
+                assertBitwise(expected, s.unpack(out), "avgpool 2×2 vector=" + vector);
+            }
+        }
+    }
+
+    @Test
+    void avgPoolOnRandomFloatsStaysWithinTheFloatSumBound() {
+        int n = 1, c = 33, h = 9, w = 9;
+        float[] x = KernelTestSupport.floats(new Random(9), n * c * h * w);
+        float[] expected = new float[n * c * 9 * 9];
+        ReferencePooling.avgPool2d(x, n, c, h, w, 3, 3, 1, 1, 1, 1, 1, 1, false, expected, 9, 9);
+        try (KernelTestSupport s = new KernelTestSupport(1 << 20)) {
+            BlockedTensor in = s.tensor(n, c, h, w);
+            BlockedTensor out = s.tensor(n, c, 9, 9);
+            s.pack(x, in);
+            s.run(AvgPool.create(in, out, 3, 3, 1, 1, 1, 1, 1, 1, false, false));
+            float[] got = s.unpack(out);
+            // ≤ 9 float additions of |x| ≤ 1 then one division: |Δ| ≤ 9·ε·Σ|x|/d + ε|y| ≤ 10·2^-24.
+            for (int i = 0; i < got.length; i++) {
+                assertTrue(Math.abs(got[i] - expected[i]) <= 10 * 0x1p-24, "at " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void maxPoolWindowWhollyOutsideGivesNegativeInfinityAndZeroPadding(boolean vector) {
+        // h = 2, kernel 1, stride 3: output row 1 looks at input row 3, which does not exist.
+        try (KernelTestSupport s = new KernelTestSupport(1 << 16)) {
+            BlockedTensor in = s.tensor(1, 3, 2, 2);
+            BlockedTensor out = s.tensor(1, 3, 2, 2);
+            s.pack(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, in);
+            s.run(vector ? MaxPool.create(in, out, 1, 1, 3, 3, 0, 0, 0, 0, false)
+                    : MaxPool.createScalar(in, out, 1, 1, 3, 3, 0, 0, 0, 0, false));
+            float[] y = s.unpack(out);
+            float inf = Float.NEGATIVE_INFINITY;
+            assertBitwise(new float[] {1, inf, inf, inf, 5, inf, inf, inf, 9, inf, inf, inf}, y, "outside");
+            s.assertPaddingZero(out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void maxPoolPropagatesNaN(boolean vector) {
+        try (KernelTestSupport s = new KernelTestSupport(1 << 16)) {
+            BlockedTensor in = s.tensor(1, 2, 2, 2);
+            BlockedTensor out = s.tensor(1, 2, 1, 1);
+            s.pack(new float[] {1, Float.NaN, 3, 4, 5, 6, 7, 8}, in);
+            s.run(vector ? MaxPool.create(in, out, 2, 2, 2, 2, 0, 0, 0, 0, false)
+                    : MaxPool.createScalar(in, out, 2, 2, 2, 2, 0, 0, 0, 0, false));
+            assertBitwise(new float[] {Float.NaN, 8}, s.unpack(out), "NaN");
+        }
+    }
+
+    static Stream<Arguments> adaptiveShapes() {
+        // n, c, h, w, outH, outW
+        return Stream.of(
+                Arguments.of(new int[] {1, 512, 14, 14, 4, 4}),   // torchvision's aux head
+                Arguments.of(new int[] {3, 24, 7, 5, 3, 2}),      // overlapping uneven windows
+                Arguments.of(new int[] {1, 17, 3, 3, 5, 4}),      // upsampling: windows repeat
+                Arguments.of(new int[] {2, 1, 6, 6, 1, 1}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("adaptiveShapes")
+    void adaptiveAvgPoolMatchesReference(int[] a) {
+        int n = a[0], c = a[1], h = a[2], w = a[3], outH = a[4], outW = a[5];
+        float[] x = ints(new Random(c + h), n * c * h * w, -50, 50);
+        float[] expected = new float[n * c * outH * outW];
+        ReferencePooling.adaptiveAvgPool2d(x, n, c, h, w, expected, outH, outW);
+        for (boolean vector : new boolean[] {true, false}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w)
+                        + BlockedTensor.bytes(n, c + 48, outH, outW) + 4096)) {
+                    BlockedTensor in = s.tensor(n, c, h, w);
+                    BlockedTensor out = s.slice(n, c, outH, outW, 1, 1);
+                    s.pack(x, in);
+                    Kernel k = vector ? AdaptiveAvgPool.create(in, out, relu) : AdaptiveAvgPool.createScalar(in, out, relu);
+                    s.run(k);
+                    float[] want = relu ? relu(expected) : expected;
+                    assertUlps(want, s.unpack(out), k.describe().endsWith("scalar") ? 0 : 1, k.describe());
+                    s.assertPaddingZero(out);
+                    s.assertGuards();
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> globalShapes() {
+        // n, c, h, w
+        return Stream.of(
+                Arguments.of(new int[] {1, 1024, 7, 7}),
+                Arguments.of(new int[] {3, 17, 4, 4}),
+                Arguments.of(new int[] {2, 100, 1, 1}),
+                Arguments.of(new int[] {1, 3, 5, 3}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("globalShapes")
+    void globalAvgPoolMatchesReference(int[] a) {
+        int n = a[0], c = a[1], h = a[2], w = a[3];
+        float[] x = ints(new Random(c * 7L + h), n * c * h * w, -50, 50);
+        float[] expected = new float[n * c];
+        ReferencePooling.globalAvgPool(x, n, c, h, w, expected);
+        for (boolean vector : new boolean[] {true, false}) {
+            for (boolean relu : new boolean[] {false, true}) {
+                try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w)
+                        + BlockedTensor.bytes(n, c + 48, 1, 1) + 4096)) {
+                    BlockedTensor in = s.tensor(n, c, h, w);
+                    BlockedTensor out = s.slice(n, c, 1, 1, 2, 1);
+                    s.pack(x, in);
+                    Kernel k = vector ? GlobalAvgPool.create(in, out, relu) : GlobalAvgPool.createScalar(in, out, relu);
+                    assertEquals(n * in.blocks(), k.tasks());
+                    s.run(k);
+                    float[] want = relu ? relu(expected) : expected;
+                    boolean powerOfTwo = Integer.bitCount(h * w) == 1;
+                    assertUlps(want, s.unpack(out), k.describe().endsWith("scalar") || powerOfTwo ? 0 : 1,
+                            k.describe());
+                    s.assertPaddingZero(out);
+                    s.assertGuards();
+                }
+            }
+        }
+    }
+
+    @Test
+    void factoriesRejectMismatchedViews() {
+        BlockedTensor in = BlockedTensor.dense(0, 1, 16, 4, 4);
+        assertThrows(IllegalArgumentException.class,
+                () -> MaxPool.create(in, BlockedTensor.dense(0, 1, 32, 2, 2), 2, 2, 2, 2, 0, 0, 0, 0, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> AvgPool.create(in, BlockedTensor.dense(0, 1, 16, 2, 2), 0, 2, 2, 2, 0, 0, 0, 0, true, false));
+        assertThrows(IllegalArgumentException.class,
+                () -> GlobalAvgPool.create(in, BlockedTensor.dense(0, 1, 16, 2, 1), false));
+    }
+}
