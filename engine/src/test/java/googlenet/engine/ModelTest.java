@@ -129,4 +129,32 @@ class ModelTest {
         var wrong = assertThrows(IllegalArgumentException.class, () -> Model.builtin("d2l", 0, Options.threads(1)).newSession(1).run(new float[5], y));
         assertTrue(wrong.getMessage().contains("expected 150528"), wrong.getMessage());
     }
+
+    @Test
+    void aSessionRunByTwoThreadsAtOnceFailsFast() throws InterruptedException {
+        try (Model model = Model.builtin("d2l", 0, Options.threads(1)); Session s = model.newSession(1)) {
+            float[] x = input(s.inputShape(), 0);
+            java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            Runnable hammer = () -> {
+                float[] y = new float[1000];
+                for (int i = 0; i < 30 && errors.isEmpty(); i++) {
+                    try {
+                        s.run(x, y);
+                    } catch (Throwable t) {
+                        errors.add(t);
+                    }
+                }
+            };
+            Thread a = new Thread(hammer);
+            Thread b = new Thread(hammer);
+            a.start();
+            b.start();
+            a.join();
+            b.join();
+            assertTrue(!errors.isEmpty(), "two threads ran one session 60 times without a conflict being reported");
+            for (Throwable t : errors) {
+                assertTrue(t instanceof IllegalStateException && t.getMessage().contains("already running on another thread"), t.toString());
+            }
+        }
+    }
 }
