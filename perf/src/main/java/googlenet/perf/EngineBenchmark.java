@@ -27,7 +27,7 @@ public class EngineBenchmark {
     @Param({"d2l", "torchvision"})
     public String model;
 
-    @Param({"1"})
+    @Param({"1", "8"})
     public int batch;
 
     @Param({"1", "2"})

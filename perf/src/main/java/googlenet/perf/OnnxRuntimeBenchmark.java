@@ -31,7 +31,7 @@ public class OnnxRuntimeBenchmark {
     @Param({"d2l", "torchvision"})
     public String model;
 
-    @Param({"1"})
+    @Param({"1", "8"})
     public int batch;
 
     @Param({"1", "2"})
