@@ -102,8 +102,8 @@ public final class Session implements AutoCloseable {
 
     /** Runs from and into native or heap segments of float32 (native byte order). */
     public void run(MemorySegment input, MemorySegment output) {
-        checkLength("input bytes", input.byteSize(), (long) inputSize * Float.BYTES);
-        checkLength("output bytes", output.byteSize(), (long) outputSizes[0] * Float.BYTES);
+        checkLength("input", input.byteSize() / Float.BYTES, inputSize);
+        checkLength("output", output.byteSize() / Float.BYTES, outputSizes[0]);
         begin();
         try {
             MemorySegment.copy(input, 0, memory, plan.inputOffset(), (long) inputSize * Float.BYTES);

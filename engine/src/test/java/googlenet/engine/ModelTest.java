@@ -157,4 +157,23 @@ class ModelTest {
             }
         }
     }
+
+    @Test
+    void floatBufferAndMemorySegmentRunsEqualTheArrayRun() {
+        try (Model model = Model.load(SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 2), Options.threads(2));
+             Session s = model.newSession(1); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            float[] x = input(s.inputShape(), 3);
+            float[] expected = new float[10];
+            s.run(x, expected);
+            java.nio.FloatBuffer out = java.nio.ByteBuffer.allocateDirect(40).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            s.run(java.nio.FloatBuffer.wrap(x), out);
+            float[] viaBuffer = new float[10];
+            out.get(0, viaBuffer);
+            assertArrayEquals(expected, viaBuffer);
+            var in = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, x);
+            var o = arena.allocate(40);
+            s.run(in, o);
+            assertArrayEquals(expected, o.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT));
+        }
+    }
 }
