@@ -6,15 +6,17 @@ import googlenet.kernels.Kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Direct convolution on the Vector API with register tiles (see {@link Conv2dVectorTiles}): up to 4 output-channel
  * blocks × up to 6–12 output pixels of one row held in local accumulators over all input channels and taps, bias
  * and ReLU fused, one store. Output blocks are split into groups of at most 4 (as even as possible: 6 → 3 + 3);
  * each row is split into border pixels (windows touching the left or right padding, one pixel per tile with its
- * own tap range) and interior tiles of balanced width with no padding checks; rows whose windows touch the top or
- * bottom padding just shorten the ky range. A 1×1 stride-1 unpadded convolution treats the whole image as one
- * long row. Tasks: images × output-block groups × chunks of rows (or of tiles for a long row), fixed at build.
+ * own tap range) and interior tiles with no padding checks, of only two widths (the largest and one less, see
+ * {@link #interiorTiles}) so that few tile methods exist and each gets hot and C2-compiled early; rows whose windows
+ * touch the top or bottom padding just shorten the ky range. A 1×1 stride-1 unpadded convolution treats the whole
+ * image as one long row. Tasks: images × output-block groups × chunks of rows (or of tiles for a long row), fixed at build.
  */
 final class Conv2dVector implements Kernel {
     private static final int C = Blocking.LANES;
@@ -28,6 +30,8 @@ final class Conv2dVector implements Kernel {
     final MemorySegment weights;
     /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */
     final long tapBytes;
+    /** Partial tiles: byte offset in the input of step j = kx·last + i of a kernel row ({@code kx·PIX + i·4}). */
+    final int[] partialOffsets;
     final long weightBlockStride;
     final long weightInBlockStride;
     final long inBlockStride;
@@ -39,7 +43,11 @@ final class Conv2dVector implements Kernel {
     /** The tiles store {@code max(sum, floor)}: 0 for ReLU, −∞ (the identity, even for −0 and NaN) otherwise. */
     final float floor;
     private final boolean relu;
-    /** Whether the last input block has padding lanes: then the tiles loop over the real channels only. */
+    /**
+     * Whether the tiles loop over the real channels only: for a single partial input block (the RGB stem). With more
+     * blocks, the full tiles also read the last block whole: its padding lanes are zero in the input and the weights,
+     * and one long linear run per kernel row is faster than short per-channel runs (and keeps the tile set small).
+     */
     private final boolean partial;
 
     private final ConvGeometry g;
@@ -73,8 +81,8 @@ final class Conv2dVector implements Kernel {
         this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         this.inBlocks = in.blocks();
         this.lastBlockChannels = in.channels() - (inBlocks - 1) * C;
-        this.partial = lastBlockChannels != C;
-        if (partial && inBlocks == 1) {
+        this.partial = lastBlockChannels != C && inBlocks == 1;
+        if (partial) {
             // One partial input block (the RGB stem): keep only the weight rows of real channels, so that a tile's
             // weights are dense (37 KB for the stem, not 4 × 49 KB strided 1 KB apart, which thrashes L1 sets).
             int kh = g.kernelH();
@@ -97,7 +105,12 @@ final class Conv2dVector implements Kernel {
             this.tapBytes = tap;
             this.weightBlockStride = block;
             this.weightInBlockStride = block;
+            this.partialOffsets = new int[kw * lastBlockChannels];
+            for (int j = 0; j < partialOffsets.length; j++) {
+                partialOffsets[j] = (int) ((j / lastBlockChannels) * PIX + (j % lastBlockChannels) * Float.BYTES);
+            }
         } else {
+            this.partialOffsets = new int[0];
             this.weights = w.segment();
             this.biasOffset = w.biasOffset();
             this.tapBytes = (long) C * PIX;
@@ -219,12 +232,12 @@ final class Conv2dVector implements Kernel {
         }
         if (overlap && n >= max) {
             int[] sizes = new int[(n + max - 1) / max];
-            java.util.Arrays.fill(sizes, max);
+            Arrays.fill(sizes, max);
             return sizes;
         }
         if (overlap && n >= max - 1) {
             int[] sizes = new int[(n + max - 2) / (max - 1)];
-            java.util.Arrays.fill(sizes, max - 1);
+            Arrays.fill(sizes, max - 1);
             return sizes;
         }
         return filled(n % max, n / max, max);

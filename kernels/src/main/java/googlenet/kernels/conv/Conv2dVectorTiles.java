@@ -1502,47 +1502,44 @@ final class Conv2dVectorTiles {
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_10 = x10_0.fma(w0_0, a0_10);
-                        final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 11 * PIX));
-                        a0_11 = x11_0.fma(w0_0, a0_11);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_10 = x10_0.fma(w0_0, a0_10);
+                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 11 * PIX));
+                    a0_11 = x11_0.fma(w0_0, a0_11);
                 }
             }
         }
@@ -1571,45 +1568,42 @@ final class Conv2dVectorTiles {
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_10 = x10_0.fma(w0_0, a0_10);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_10 = x10_0.fma(w0_0, a0_10);
                 }
             }
         }
@@ -1637,25 +1631,22 @@ final class Conv2dVectorTiles {
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
                 }
             }
         }
@@ -1676,54 +1667,51 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        a1_6 = x6_0.fma(w1_0, a1_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        a1_7 = x7_0.fma(w1_0, a1_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        a1_8 = x8_0.fma(w1_0, a1_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        a1_9 = x9_0.fma(w1_0, a1_9);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    a1_6 = x6_0.fma(w1_0, a1_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    a1_7 = x7_0.fma(w1_0, a1_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    a1_8 = x8_0.fma(w1_0, a1_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    a1_9 = x9_0.fma(w1_0, a1_9);
                 }
             }
         }
@@ -1764,51 +1752,48 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        a1_6 = x6_0.fma(w1_0, a1_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        a1_7 = x7_0.fma(w1_0, a1_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        a1_8 = x8_0.fma(w1_0, a1_8);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    a1_6 = x6_0.fma(w1_0, a1_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    a1_7 = x7_0.fma(w1_0, a1_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    a1_8 = x8_0.fma(w1_0, a1_8);
                 }
             }
         }
@@ -1847,27 +1832,24 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0;
         FloatVector a1_0 = b1;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
                 }
             }
         }
@@ -1893,49 +1875,46 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        a2_5 = x5_0.fma(w2_0, a2_5);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    a2_5 = x5_0.fma(w2_0, a2_5);
                 }
             }
         }
@@ -1977,45 +1956,42 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
                 }
             }
         }
@@ -2054,29 +2030,26 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1;
         FloatVector a2_0 = b2;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
                 }
             }
         }
@@ -2106,51 +2079,48 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        a3_0 = x0_0.fma(w3_0, a3_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        a3_1 = x1_0.fma(w3_0, a3_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        a3_2 = x2_0.fma(w3_0, a3_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        a3_3 = x3_0.fma(w3_0, a3_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                        a3_4 = x4_0.fma(w3_0, a3_4);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    a3_0 = x0_0.fma(w3_0, a3_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    a3_1 = x1_0.fma(w3_0, a3_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    a3_2 = x2_0.fma(w3_0, a3_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    a3_3 = x3_0.fma(w3_0, a3_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    a3_4 = x4_0.fma(w3_0, a3_4);
                 }
             }
         }
@@ -2197,46 +2167,43 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        a3_0 = x0_0.fma(w3_0, a3_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        a3_1 = x1_0.fma(w3_0, a3_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        a3_2 = x2_0.fma(w3_0, a3_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        a3_3 = x3_0.fma(w3_0, a3_3);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    a3_0 = x0_0.fma(w3_0, a3_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    a3_1 = x1_0.fma(w3_0, a3_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    a3_2 = x2_0.fma(w3_0, a3_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    a3_3 = x3_0.fma(w3_0, a3_3);
                 }
             }
         }
@@ -2279,31 +2246,28 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2;
         FloatVector a3_0 = b3;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        a3_0 = x0_0.fma(w3_0, a3_0);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    a3_0 = x0_0.fma(w3_0, a3_0);
                 }
             }
         }
@@ -2325,47 +2289,44 @@ final class Conv2dVectorTiles {
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                        a0_10 = x10_0.fma(w0_0, a0_10);
-                        final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 22 * PIX));
-                        a0_11 = x11_0.fma(w0_0, a0_11);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
+                    a0_10 = x10_0.fma(w0_0, a0_10);
+                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 22 * PIX));
+                    a0_11 = x11_0.fma(w0_0, a0_11);
                 }
             }
         }
@@ -2394,45 +2355,42 @@ final class Conv2dVectorTiles {
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                        a0_10 = x10_0.fma(w0_0, a0_10);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
+                    a0_10 = x10_0.fma(w0_0, a0_10);
                 }
             }
         }
@@ -2463,54 +2421,51 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        a1_6 = x6_0.fma(w1_0, a1_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        a1_7 = x7_0.fma(w1_0, a1_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        a1_8 = x8_0.fma(w1_0, a1_8);
-                        final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                        a0_9 = x9_0.fma(w0_0, a0_9);
-                        a1_9 = x9_0.fma(w1_0, a1_9);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    a1_6 = x6_0.fma(w1_0, a1_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    a1_7 = x7_0.fma(w1_0, a1_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    a1_8 = x8_0.fma(w1_0, a1_8);
+                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
+                    a0_9 = x9_0.fma(w0_0, a0_9);
+                    a1_9 = x9_0.fma(w1_0, a1_9);
                 }
             }
         }
@@ -2551,51 +2506,48 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                        a0_6 = x6_0.fma(w0_0, a0_6);
-                        a1_6 = x6_0.fma(w1_0, a1_6);
-                        final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                        a0_7 = x7_0.fma(w0_0, a0_7);
-                        a1_7 = x7_0.fma(w1_0, a1_7);
-                        final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                        a0_8 = x8_0.fma(w0_0, a0_8);
-                        a1_8 = x8_0.fma(w1_0, a1_8);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
+                    a0_6 = x6_0.fma(w0_0, a0_6);
+                    a1_6 = x6_0.fma(w1_0, a1_6);
+                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
+                    a0_7 = x7_0.fma(w0_0, a0_7);
+                    a1_7 = x7_0.fma(w1_0, a1_7);
+                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
+                    a0_8 = x8_0.fma(w0_0, a0_8);
+                    a1_8 = x8_0.fma(w1_0, a1_8);
                 }
             }
         }
@@ -2637,49 +2589,46 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                        final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                        a0_5 = x5_0.fma(w0_0, a0_5);
-                        a1_5 = x5_0.fma(w1_0, a1_5);
-                        a2_5 = x5_0.fma(w2_0, a2_5);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    a2_5 = x5_0.fma(w2_0, a2_5);
                 }
             }
         }
@@ -2721,45 +2670,42 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
                 }
             }
         }
@@ -2801,51 +2747,48 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        a3_0 = x0_0.fma(w3_0, a3_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        a3_1 = x1_0.fma(w3_0, a3_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        a3_2 = x2_0.fma(w3_0, a3_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        a3_3 = x3_0.fma(w3_0, a3_3);
-                        final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                        a0_4 = x4_0.fma(w0_0, a0_4);
-                        a1_4 = x4_0.fma(w1_0, a1_4);
-                        a2_4 = x4_0.fma(w2_0, a2_4);
-                        a3_4 = x4_0.fma(w3_0, a3_4);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    a3_0 = x0_0.fma(w3_0, a3_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    a3_1 = x1_0.fma(w3_0, a3_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    a3_2 = x2_0.fma(w3_0, a3_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    a3_3 = x3_0.fma(w3_0, a3_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    a3_4 = x4_0.fma(w3_0, a3_4);
                 }
             }
         }
@@ -2892,46 +2835,43 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         final long inStart = in + kxLo * PIX;
-        final int last = k.lastBlockChannels;
-        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).
-        final long tap = k.tapBytes;
-        final long wr = k.kernelW * tap;
-        final long wStart = w + kxLo * tap;
-        final long span = (kxHi - kxLo) * PIX;
+        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
+        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
+        final int[] offsets = k.partialOffsets;
+        final long wr = k.kernelW * k.tapBytes;
+        final long wStart = w + kxLo * k.tapBytes;
+        final int n = (kxHi - kxLo) * k.lastBlockChannels;
         for (int icb = 0; icb < blocks; icb++) {
-            final int channels = icb == blocks - 1 ? last : C;
             for (int ky = kyLo; ky < kyHi; ky++) {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
-                for (int i = 0; i < channels; i++) {
-                    final long start = ip + (long) i * Float.BYTES;
-                    final long end = start + span;
-                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {
-                        final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                        final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                        final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                        final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                        final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                        a0_0 = x0_0.fma(w0_0, a0_0);
-                        a1_0 = x0_0.fma(w1_0, a1_0);
-                        a2_0 = x0_0.fma(w2_0, a2_0);
-                        a3_0 = x0_0.fma(w3_0, a3_0);
-                        final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                        a0_1 = x1_0.fma(w0_0, a0_1);
-                        a1_1 = x1_0.fma(w1_0, a1_1);
-                        a2_1 = x1_0.fma(w2_0, a2_1);
-                        a3_1 = x1_0.fma(w3_0, a3_1);
-                        final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                        a0_2 = x2_0.fma(w0_0, a0_2);
-                        a1_2 = x2_0.fma(w1_0, a1_2);
-                        a2_2 = x2_0.fma(w2_0, a2_2);
-                        a3_2 = x2_0.fma(w3_0, a3_2);
-                        final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                        a0_3 = x3_0.fma(w0_0, a0_3);
-                        a1_3 = x3_0.fma(w1_0, a1_3);
-                        a2_3 = x3_0.fma(w2_0, a2_3);
-                        a3_3 = x3_0.fma(w3_0, a3_3);
-                    }
+                for (int j = 0; j < n; j++) {
+                    final long xj = ip + offsets[j];
+                    final long wj = wp + j * PIX;
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    a3_0 = x0_0.fma(w3_0, a3_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    a3_1 = x1_0.fma(w3_0, a3_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    a3_2 = x2_0.fma(w3_0, a3_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    a3_3 = x3_0.fma(w3_0, a3_3);
                 }
             }
         }

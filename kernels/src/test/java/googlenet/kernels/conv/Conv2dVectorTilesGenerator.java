@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * convolution needs later (an uncommon trap would send the tile back to the interpreter). The one-pixel tile splits
  * its channel run into even and odd halves, two accumulator chains per block, to hide the FMA latency.
  * The "full" flavour treats every input block as 16 channels (one linear run of taps × channels per kernel row); the
- * "partial" flavour, used when the last input block is not full (the 3-channel stem), loops over the real channels.
+ * "partial" flavour, used for a single partial input block (the 3-channel stem), runs over the real channels only.
  */
 public final class Conv2dVectorTilesGenerator {
     /** Largest pixel count per tile for 1..4 output-channel blocks: at most 20 accumulators (C2 spills beyond). */
@@ -177,10 +177,8 @@ public final class Conv2dVectorTilesGenerator {
             o.println("                final long end = ip + span;");
             o.println("                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).");
             if (sets == 1) {
-                o.println("                // The run is a whole number of blocks (an even count): two steps per trip, in order.");
-                o.println("                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {");
+                o.println("                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {");
                 body(o, ob, p, s, "                    ", "xj", "wj", 0);
-                body(o, ob, p, s, "                    ", "xj + Float.BYTES", "wj + PIX", 0, "b");
             } else {
                 o.println("                // The run is a whole number of blocks (an even count): step two at a time.");
                 o.println("                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {");
@@ -191,23 +189,20 @@ public final class Conv2dVectorTilesGenerator {
             o.println("            }");
             o.println("        }");
         } else {
-            o.println("        final int last = k.lastBlockChannels;");
-            o.println("        // Partial tiles may run on densely repacked weights: taps tapBytes apart (see Conv2dVector).");
-            o.println("        final long tap = k.tapBytes;");
-            o.println("        final long wr = k.kernelW * tap;");
-            o.println("        final long wStart = w + kxLo * tap;");
-            o.println("        final long span = (kxHi - kxLo) * PIX;");
+            o.println("        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear");
+            o.println("        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.");
+            o.println("        final int[] offsets = k.partialOffsets;");
+            o.println("        final long wr = k.kernelW * k.tapBytes;");
+            o.println("        final long wStart = w + kxLo * k.tapBytes;");
+            o.println("        final int n = (kxHi - kxLo) * k.lastBlockChannels;");
             o.println("        for (int icb = 0; icb < blocks; icb++) {");
-            o.println("            final int channels = icb == blocks - 1 ? last : C;");
             o.println("            for (int ky = kyLo; ky < kyHi; ky++) {");
             o.println("                final long ip = inStart + icb * ib + ky * ir;");
             o.println("                final long wp = wStart + icb * wi + ky * wr;");
-            o.println("                for (int i = 0; i < channels; i++) {");
-            o.println("                    final long start = ip + (long) i * Float.BYTES;");
-            o.println("                    final long end = start + span;");
-            o.println("                    for (long xj = start, wj = wp + i * PIX; xj < end; xj += PIX, wj += tap) {");
-            body(o, ob, p, s, "                        ", "xj", "wj", 0);
-            o.println("                    }");
+            o.println("                for (int j = 0; j < n; j++) {");
+            o.println("                    final long xj = ip + offsets[j];");
+            o.println("                    final long wj = wp + j * PIX;");
+            body(o, ob, p, s, "                    ", "xj", "wj", 0);
             o.println("                }");
             o.println("            }");
             o.println("        }");
@@ -232,21 +227,15 @@ public final class Conv2dVectorTilesGenerator {
     }
 
     private static void body(PrintWriter o, int ob, int p, int s, String indent, String x, String w, int set) {
-        body(o, ob, p, s, indent, x, w, set, "");
-    }
-
-    private static void body(PrintWriter o, int ob, int p, int s, String indent, String x, String w, int set,
-                             String suffix) {
         for (int b = 0; b < ob; b++) {
-            o.printf("%sfinal FloatVector w%d_%d%s = FloatVector.fromMemorySegment(S, ws, %s%s, NO);%n", indent, b, set,
-                    suffix, w, b == 0 ? "" : " + wo" + b);
+            o.printf("%sfinal FloatVector w%d_%d = FloatVector.fromMemorySegment(S, ws, %s%s, NO);%n", indent, b, set,
+                    w, b == 0 ? "" : " + wo" + b);
         }
         for (int q = 0; q < p; q++) {
-            o.printf("%sfinal FloatVector x%d_%d%s = FloatVector.broadcast(S, a.get(F, %s%s));%n", indent, q, set,
-                    suffix, x, q == 0 ? "" : " + " + (q * s) + " * PIX");
+            o.printf("%sfinal FloatVector x%d_%d = FloatVector.broadcast(S, a.get(F, %s%s));%n", indent, q, set,
+                    x, q == 0 ? "" : " + " + (q * s) + " * PIX");
             for (int b = 0; b < ob; b++) {
-                o.printf("%s%s = x%d_%d%s.fma(w%d_%d%s, %s);%n", indent, acc(b, q, set), q, set, suffix, b, set, suffix,
-                        acc(b, q, set));
+                o.printf("%s%s = x%d_%d.fma(w%d_%d, %s);%n", indent, acc(b, q, set), q, set, b, set, acc(b, q, set));
             }
         }
     }

@@ -11,7 +11,9 @@ import java.util.SplittableRandom;
 
 /**
  * Timing harness (not a test): GFLOP/s (2 × mult-adds / time) of the convolution kernels on one thread on GoogLeNet's
- * heavy shapes at their real sizes, warm-up then best of N, and the bytes allocated by a loop over {@code run}.
+ * heavy shapes at their real sizes, warm-up then best of N, and the bytes allocated by a loop over {@code run}. The
+ * last column, in parentheses, is GFLOP/s by this thread's CPU time: less disturbed by other processes on a busy
+ * machine (repeat runs anyway and take the best).
  * Run with the test classpath: {@code java --add-modules jdk.incubator.vector -cp ... googlenet.kernels.conv.ConvSpeed
  * [vector|scalar|both] [filter]}.
  */
