@@ -65,7 +65,7 @@ public final class Model implements AutoCloseable {
      */
     public void warmUp(int batch) {
         try (Session s = newSession(batch)) {
-            long executions = s.warmUp(2_000, 2_000_000_000L);
+            long executions = s.warmUp(20, 1_000_000_000L, 20_000_000_000L);
             LOG.log(Level.DEBUG, () -> "warm-up at batch " + batch + ": " + executions + " step executions");
         }
     }

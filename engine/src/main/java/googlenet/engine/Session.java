@@ -3,6 +3,7 @@ package googlenet.engine;
 import googlenet.engine.plan.Plan;
 import googlenet.graph.Shape;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.layout.HeapCopy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -73,9 +74,9 @@ public final class Session implements AutoCloseable {
         checkLength("output", output.length, outputSizes[0]);
         begin();
         try {
-            MemorySegment.copy(input, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
             execute();
-            MemorySegment.copy(memory, FLOAT, outputOffsets[0], output, 0, outputSizes[0]);
+            HeapCopy.fromSegment(memory, outputOffsets[0], output, outputSizes[0]);
         } finally {
             end();
         }
@@ -90,10 +91,10 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < outputs.length; i++) checkLength("output " + i, outputs[i].length, outputSizes[i]);
         begin();
         try {
-            MemorySegment.copy(input, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
             execute();
             for (int i = 0; i < outputs.length; i++) {
-                MemorySegment.copy(memory, FLOAT, outputOffsets[i], outputs[i], 0, outputSizes[i]);
+                HeapCopy.fromSegment(memory, outputOffsets[i], outputs[i], outputSizes[i]);
             }
         } finally {
             end();
@@ -122,9 +123,9 @@ public final class Session implements AutoCloseable {
         try {
             if (scratch == null) scratch = new float[Math.max(inputSize, outputSizes[0])];
             input.get(input.position(), scratch, 0, inputSize);
-            MemorySegment.copy(scratch, 0, memory, FLOAT, plan.inputOffset(), inputSize);
+            HeapCopy.toSegment(scratch, memory, plan.inputOffset(), inputSize);
             execute();
-            MemorySegment.copy(memory, FLOAT, outputOffsets[0], scratch, 0, outputSizes[0]);
+            HeapCopy.fromSegment(memory, outputOffsets[0], scratch, outputSizes[0]);
             output.put(output.position(), scratch, 0, outputSizes[0]);
         } finally {
             end();
@@ -132,23 +133,32 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Runs every step until the JIT has compiled its kernel: a step is warm when one execution allocates no
-     * heap bytes (the Vector API boxes its vectors until C2 compiles the loop), at most {@code maxRounds}
-     * executions or {@code maxNanosPerStep} each. Returns the number of step executions it took.
+     * Brings the JIT to steady state. First every step alone: at least {@code minRounds} executions (the
+     * invocation and loop counts that make C2 compile a cheap loop), then until one execution allocates no
+     * heap bytes (the Vector API boxes its vectors until C2 compiles the loop), at most {@code maxNanosPerStep}
+     * each. Then whole runs until three in a row allocate nothing (compilations finish in the background),
+     * at most {@code maxNanosRuns}. Returns the number of step executions it took.
      */
-    long warmUp(int maxRounds, long maxNanosPerStep) {
+    long warmUp(int minRounds, long maxNanosPerStep, long maxNanosRuns) {
         begin();
         try {
             var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
             long executions = 0;
             for (Kernel k : kernels) {
                 long deadline = System.nanoTime() + maxNanosPerStep;
-                for (int round = 0; round < maxRounds && System.nanoTime() < deadline; round++) {
+                for (int round = 0; System.nanoTime() < deadline; round++) {
                     long before = bean.getCurrentThreadAllocatedBytes();
                     for (int t = 0; t < k.tasks(); t++) k.run(memory, t);
                     executions++;
-                    if (round >= 2 && bean.getCurrentThreadAllocatedBytes() == before) break;
+                    if (round >= minRounds && bean.getCurrentThreadAllocatedBytes() == before) break;
                 }
+            }
+            long deadline = System.nanoTime() + maxNanosRuns;
+            for (int clean = 0; clean < 3 && System.nanoTime() < deadline; ) {
+                long before = bean.getCurrentThreadAllocatedBytes();
+                execute();
+                executions += kernels.length;
+                clean = bean.getCurrentThreadAllocatedBytes() == before ? clean + 1 : 0;
             }
             return executions;
         } finally {

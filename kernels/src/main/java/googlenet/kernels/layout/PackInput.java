@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * Packs a plain NCHW float32 tensor that sits in the arena at byte offset {@code srcOffset} (the session copies the
  * caller's input there first) into a blocked view, writing zeros in padding lanes. The shape is the view's.
  * The packing is a lane transpose that is cheap next to the network; both factories return the same scalar
- * kernel (a contiguous read per channel, a strided write per lane). Tasks: images × channel blocks.
+ * kernel (the output written pixel by pixel, in order). Tasks: images × channel blocks.
  */
 public final class PackInput implements Kernel {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -56,6 +56,7 @@ public final class PackInput implements Kernel {
                 + "c scalar";
     }
 
+    /** Pixel by pixel, so that the blocked output is written in order; the few input planes are read as streams. */
     @Override
     public void run(MemorySegment arena, int task) {
         int c = Blocking.LANES;
@@ -63,21 +64,19 @@ public final class PackInput implements Kernel {
         int block = task % blocks;
         int n = task / blocks;
         int channels = dst.channels();
+        int real = Math.min(c, channels - block * c);
         int plane = dst.height() * dst.width();
+        long planeBytes = (long) plane * Float.BYTES;
         long pixelStride = dst.pixelStride();
         long out = dst.at(n, block, 0, 0);
-        for (int lane = 0; lane < c; lane++) {
-            int ch = block * c + lane;
-            long o = out + (long) lane * Float.BYTES;
-            if (ch >= channels) {
-                for (int q = 0; q < plane; q++, o += pixelStride) {
-                    arena.set(FLOAT, o, 0f);
-                }
-                continue;
+        long src = srcOffset + ((long) n * channels + (long) block * c) * planeBytes;
+        for (int q = 0; q < plane; q++, out += pixelStride, src += Float.BYTES) {
+            int lane = 0;
+            for (; lane < real; lane++) {
+                arena.set(FLOAT, out + (long) lane * Float.BYTES, arena.get(FLOAT, src + lane * planeBytes));
             }
-            long s = srcOffset + ((long) n * channels + ch) * plane * Float.BYTES;
-            for (int q = 0; q < plane; q++, o += pixelStride, s += Float.BYTES) {
-                arena.set(FLOAT, o, arena.get(FLOAT, s));
+            for (; lane < c; lane++) {
+                arena.set(FLOAT, out + (long) lane * Float.BYTES, 0f);
             }
         }
     }
