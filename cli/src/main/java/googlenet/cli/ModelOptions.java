@@ -1,41 +1,138 @@
 package googlenet.cli;
 
 import googlenet.graph.Graph;
+import googlenet.graph.GraphException;
+import googlenet.graph.Node;
 import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;
+import googlenet.graph.Tensor;
+import googlenet.graph.Weights;
+import googlenet.graph.io.SafeTensors;
 import googlenet.graph.models.Builtins;
+import googlenet.graph.onnx.OnnxImporter;
+import googlenet.graph.op.Linear;
 import picocli.CommandLine.Option;
 
-/** {@code --model builtin:NAME}, {@code --classes}, {@code --seed}: which network, and its weights. */
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code --model builtin:NAME | file.onnx}, {@code --weights}, {@code --classes}, {@code --seed}: which network, and
+ * its weights.
+ */
 final class ModelOptions {
     static final String BUILTIN = "builtin:";
 
     @Option(names = "--model", defaultValue = "builtin:d2l", paramLabel = "MODEL",
-            description = "builtin:d2l, builtin:torchvision or builtin:bvlc (default: ${DEFAULT-VALUE}).")
+            description = "builtin:d2l, builtin:torchvision, builtin:bvlc or an .onnx file (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--classes", paramLabel = "K", description = "Number of classes (default: 1000).")
+    @Option(names = "--weights", paramLabel = "FILE.safetensors",
+            description = "Weights of a builtin model by PyTorch state_dict names (F32 or F16; num_batches_tracked ignored).")
+    Path weights;
+
+    @Option(names = "--classes", paramLabel = "K", description = "Number of classes of a builtin model (default: 1000, or what --weights holds).")
     Integer classes;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the deterministic weights used when no weights are given (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    private Graph onnx;
+    private Weights loadedWeights;
+
+    boolean isBuiltin() {
+        return model.startsWith(BUILTIN);
+    }
+
     String builtinName() {
-        if (!model.startsWith(BUILTIN)) {
-            throw new BadInputException("--model '" + model + "': only builtin models (" + String.join(", ",
-                    Builtins.NAMES.stream().map(n -> BUILTIN + n).toList()) + ") are supported so far");
-        }
+        if (!isBuiltin()) throw new BadInputException("--model '" + model + "': this command takes only builtin models (" + String.join(", ",
+                Builtins.NAMES.stream().map(n -> BUILTIN + n).toList()) + ")");
         return model.substring(BUILTIN.length());
+    }
+
+    /** The imported ONNX model (with its weights), loaded once. */
+    private Graph onnx() {
+        if (onnx == null) {
+            if (weights != null) throw new BadInputException("--weights applies to builtin models; '" + model + "' brings its own");
+            if (classes != null) throw new BadInputException("--classes applies to builtin models; '" + model + "' has its own classifier");
+            try {
+                onnx = OnnxImporter.load(Path.of(model));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return onnx;
+    }
+
+    private Weights weights() {
+        if (loadedWeights == null && weights != null) {
+            try {
+                loadedWeights = SafeTensors.read(weights);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return loadedWeights;
+    }
+
+    /**
+     * An imported model for the requested input: its own shape when the request differs only by the command's default
+     * image size (so that a 112×112 model runs with {@code --shape} unset), else exactly the request.
+     */
+    private static Graph reshape(Graph g, Shape requested) {
+        Shape own = g.inputs().getFirst().shape();
+        if (own.equals(requested)) return g;
+        try {
+            return g.withInputShape(requested);
+        } catch (GraphException e) {
+            int[] r = requested.dims();
+            int[] d = Builtins.DEFAULT_INPUT.dims();
+            if (r.length == d.length && own.rank() == r.length && Arrays.equals(Arrays.copyOfRange(r, 1, r.length), Arrays.copyOfRange(d, 1, d.length))) {
+                return g.withInputShape(own.with(0, requested.dim(0)));
+            }
+            throw e;
+        }
     }
 
     /** The network's structure for this input shape. */
     Graph structure(Shape input, int defaultClasses) {
-        return Builtins.build(builtinName(), input, classes == null ? defaultClasses : classes);
+        if (!isBuiltin()) return reshape(onnx(), input);
+        String name = builtinName();
+        int k = classes != null ? classes : defaultClasses;
+        if (classes == null && weights() != null) k = classesOf(Builtins.build(name, input, k), weights(), k);
+        return Builtins.build(name, input, k);
+    }
+
+    /** The class count the weights give the builtin's classifier (the last Linear), else {@code fallback}. */
+    private static int classesOf(Graph g, Weights w, int fallback) {
+        List<Node> linears = g.nodes().stream().filter(n -> n.op() instanceof Linear).toList();
+        for (int i = linears.size() - 1; i >= 0; i--) {
+            String key = linears.get(i).name() + ".weight";
+            if (g.outputs().containsValue(linears.get(i).name())) {
+                Tensor t = w.get(key);
+                if (t != null && t.shape().rank() == 2) return t.shape().dim(0);
+            }
+        }
+        return fallback;
     }
 
     /** The network with its weights, ready to run. */
     Graph withWeights(Shape input) {
-        return SeededWeights.apply(structure(input, Builtins.DEFAULT_CLASSES), seed);
+        Graph g = structure(input, Builtins.DEFAULT_CLASSES);
+        if (!isBuiltin()) return g;
+        if (weights() == null) return SeededWeights.apply(g, seed);
+        // A state_dict saved without auxiliary classifiers (torchvision's aux_logits=False) runs the outputs it has weights for.
+        List<String> covered = g.outputs().keySet().stream()
+                .filter(o -> weights().keys().containsAll(g.keepOutputs(List.of(o)).requiredWeights().keySet())).toList();
+        Graph kept = covered.isEmpty() || covered.size() == g.outputs().size() ? g : g.keepOutputs(covered);
+        try {
+            return kept.withWeights(weights());
+        } catch (GraphException e) {
+            throw new GraphException(weights + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +49,18 @@ final class RunCommand implements Callable<Integer> {
             description = "Outputs to compute; the first goes to --output, each further one to <output>.<name>.npy.")
     List<String> outputs;
 
+    @Option(names = "--dump", paramLabel = "DIR",
+            description = "Write every layer's output as DIR/<node>.npy (runs the reference interpreter), to find where a model departs from PyTorch.")
+    Path dump;
+
     @Spec
     CommandSpec spec;
+
+    /** A node name as a file name: path separators and other awkward characters become '_'. */
+    static String fileName(String node) {
+        String s = node.replaceAll("[^A-Za-z0-9_.:-]", "_");
+        return s.startsWith(".") ? "_" + s : s;
+    }
 
     /** y.npy → y.aux1.npy */
     static Path sibling(Path output, String name) {
@@ -71,9 +83,20 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Map<String, Tensor> results = new LinkedHashMap<>();
         String engine;
-        if (reference) {
+        if (reference || dump != null) {
             engine = "reference interpreter";
-            Map<String, Tensor> all = ReferenceInterpreter.run(graph, Map.of(graph.inputs().getFirst().name(), x), (n, t) -> { });
+            if (dump != null) Files.createDirectories(dump);
+            int[] dumped = {0};
+            Map<String, Tensor> all = ReferenceInterpreter.run(graph, Map.of(graph.inputs().getFirst().name(), x), (n, t) -> {
+                if (dump == null) return;
+                try {
+                    Npy.write(dump.resolve(fileName(n.name()) + ".npy"), t);
+                    dumped[0]++;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            if (dump != null) spec.commandLine().getOut().printf("%s: %d layer outputs written%n", dump, dumped[0]);
             for (String n : names) results.put(n, all.get(n));
         } else {
             Options options = (threads == null ? Options.defaults() : Options.threads(threads)).withOutputs(names);

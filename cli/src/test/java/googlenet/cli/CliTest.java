@@ -174,4 +174,67 @@ class CliTest {
         assertTrue(dot.out().startsWith("digraph"), dot.out());
         assertEquals(9, dot.out().split("subgraph cluster_", -1).length - 1, "one cluster per Inception block");
     }
+
+    @Test
+    void runsOnnxFilesAndDumpsEveryLayer(@TempDir Path dir) throws IOException {
+        googlenet.graph.Graph g = googlenet.graph.SeededWeights.apply(
+                googlenet.graph.models.Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 5);
+        Path onnx = dir.resolve("d2l.onnx");
+        googlenet.graph.onnx.OnnxExporter.write(g, onnx, 17, true);
+        Tensor x = new Tensor(Shape.of(2, 3, 64, 64), new float[2 * 3 * 64 * 64]);
+        for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) Math.sin(i * 0.01);
+        Path xf = dir.resolve("x.npy");
+        Npy.write(xf, x);
+        Tensor expected = googlenet.engine.reference.ReferenceInterpreter.run(g.withInputShape(x.shape()), x);
+
+        Path y = dir.resolve("y.npy");
+        Result r = run("run", "--model", onnx.toString(), "--input", xf.toString(), "--output", y.toString());
+        assertEquals(0, r.code(), r.err());
+        Tensor got = Npy.read(y);
+        assertEquals(expected.shape(), got.shape());
+        for (int i = 0; i < got.data().length; i++) {
+            assertEquals(expected.data()[i], got.data()[i], 1e-5 * expected.maxAbs() + 1e-6);
+        }
+
+        Path dump = dir.resolve("dump");
+        r = run("run", "--model", onnx.toString(), "--input", xf.toString(), "--output", y.toString(), "--dump", dump.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(dump.resolve("x.npy")));
+        assertTrue(Files.exists(dump.resolve("0.0.npy")));
+        assertTrue(Files.exists(dump.resolve("2.0.concat.npy")));
+        assertEquals(Shape.of(2, 10), Npy.read(dump.resolve("5.npy")).shape());
+
+        r = run("run", "--model", onnx.toString(), "--weights", "w.safetensors", "--input", xf.toString(), "--output", y.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--weights applies to builtin models"), r.err());
+
+        r = run("summary", "--model", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
+    void builtinsTakeSafetensorsWeights(@TempDir Path dir) throws IOException {
+        googlenet.graph.Graph g = googlenet.graph.SeededWeights.apply(
+                googlenet.graph.models.Builtins.build("torchvision", Shape.of(1, 3, 64, 64), 10), 9);
+        Path w = dir.resolve("tv.safetensors");
+        // torchvision's state_dict without the auxiliary classifiers (aux_logits=False)
+        java.util.Map<String, Tensor> noAux = new java.util.LinkedHashMap<>(g.weights().asMap());
+        noAux.keySet().removeIf(k -> k.startsWith("aux"));
+        googlenet.graph.io.SafeTensors.write(w, googlenet.graph.Weights.of(noAux));
+        Tensor x = new Tensor(Shape.of(1, 3, 64, 64), new float[3 * 64 * 64]);
+        for (int i = 0; i < x.data().length; i++) x.data()[i] = (float) Math.cos(i * 0.003);
+        Path xf = dir.resolve("x.npy");
+        Npy.write(xf, x);
+        Path y = dir.resolve("y.npy");
+        Result r = run("run", "--model", "builtin:torchvision", "--weights", w.toString(), "--input", xf.toString(),
+                "--output", y.toString(), "--reference");
+        assertEquals(0, r.code(), r.err());
+        Tensor expected = googlenet.engine.reference.ReferenceInterpreter.run(g.keepOutputs(java.util.List.of("logits")), x);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected.data(), Npy.read(y).data());
+
+        Files.write(w, new byte[] {1, 2, 3});
+        r = run("run", "--model", "builtin:torchvision", "--weights", w.toString(), "--input", xf.toString(), "--output", y.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(w.toString()) && r.err().contains("too short"), r.err());
+    }
 }
