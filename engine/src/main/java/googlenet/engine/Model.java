@@ -49,6 +49,16 @@ public final class Model implements AutoCloseable {
         return new Model(graph, options);
     }
 
+    /** Loads an ONNX model file (weights included) and compiles it. */
+    public static Model load(java.nio.file.Path onnxFile, Options options) throws java.io.IOException {
+        return load(googlenet.graph.onnx.OnnxImporter.load(onnxFile), options);
+    }
+
+    /** Loads an ONNX model from a stream ({@code name} names it in errors) and compiles it. */
+    public static Model load(java.io.InputStream onnx, String name, Options options) throws java.io.IOException {
+        return load(googlenet.graph.onnx.OnnxImporter.load(onnx, name), options);
+    }
+
     /** A builtin network ({@code d2l}, {@code torchvision}, {@code bvlc}) at 224×224, 1000 classes, with seeded weights. */
     public static Model builtin(String name, long seed, Options options) {
         return load(SeededWeights.apply(Builtins.build(name), seed), options);

@@ -176,4 +176,23 @@ class ModelTest {
             assertArrayEquals(expected, o.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT));
         }
     }
+
+    @Test
+    void loadsAnOnnxFileAndAStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        Graph graph = SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 4);
+        java.nio.file.Path file = dir.resolve("d2l.onnx");
+        googlenet.graph.onnx.OnnxExporter.write(graph, file);
+        float[] x = input(Shape.of(1, 3, 64, 64), 5);
+        float[] expected = ReferenceInterpreter.run(graph, new Tensor(Shape.of(1, 3, 64, 64), x)).data();
+        try (Model fromFile = Model.load(file, Options.threads(1)); Session s = fromFile.newSession(1);
+             var in = java.nio.file.Files.newInputStream(file);
+             Model fromStream = Model.load(in, "d2l.onnx", Options.threads(1)); Session t = fromStream.newSession(1)) {
+            float[] a = new float[10];
+            float[] b = new float[10];
+            s.run(x, a);
+            t.run(x, b);
+            assertClose(expected, a, "from file");
+            assertArrayEquals(a, b);
+        }
+    }
 }
