@@ -42,7 +42,7 @@ import java.util.Map;
 final class EngineKernels implements KernelBinder {
     private final Graph graph;
     private final Arena arena;
-    private final Map<String, Object> packed = new HashMap<>();
+    private final Map<String, PackedConvWeights> packedConvs = new HashMap<>();
     private long weightBytes;
 
     EngineKernels(Graph graph, Arena arena) {
@@ -50,14 +50,11 @@ final class EngineKernels implements KernelBinder {
         this.arena = arena;
         for (Node node : graph.nodes()) {
             Op op = node.op() instanceof Fused f ? f.producer() : node.op();
-            switch (op) {
-                case Conv2d c -> {
-                    PackedConvWeights w = PackedConvWeights.pack(geometry(c), weight(node, "weight"),
-                            c.bias() ? weight(node, "bias") : null, arena);
-                    weightBytes += w.bytes();
-                    packed.put(node.name(), w);
-                }
-                default -> { }
+            if (op instanceof Conv2d c) {
+                PackedConvWeights w = PackedConvWeights.pack(geometry(c), weight(node, "weight"),
+                        c.bias() ? weight(node, "bias") : null, arena);
+                weightBytes += w.bytes();
+                packedConvs.put(node.name(), w);
             }
         }
     }
@@ -87,7 +84,7 @@ final class EngineKernels implements KernelBinder {
         }
         BlockedTensor in = inputs.getFirst();
         return switch (op) {
-            case Conv2d c -> Conv2dKernels.create(geometry(c), (PackedConvWeights) packed.get(node.name()), relu, in, out);
+            case Conv2d c -> Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out);
             case MaxPool2d p -> MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
                     p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu);
             case AvgPool2d p -> AvgPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),

@@ -24,7 +24,9 @@ import java.util.Map;
  * to the final views.
  */
 public final class PlanBuilder {
-    private record PendingStep(Node node, String kind, List<Value> inputs, Value output, int channelOffset, Buffer plain) {
+    private enum Kind { PACK, UNPACK, COPY, COMPUTE }
+
+    private record PendingStep(Node node, Kind kind, List<Value> inputs, Value output, int channelOffset, Buffer plain) {
     }
 
     private final Graph graph;
@@ -53,7 +55,7 @@ public final class PlanBuilder {
                 case Input _ -> {
                     inputPlain = buffer(node.name() + ":plain", node.shape().elements() * Float.BYTES);
                     Value v = newValue(node);
-                    steps.add(new PendingStep(node, "pack", List.of(), v, 0, inputPlain));
+                    steps.add(new PendingStep(node, Kind.PACK, List.of(), v, 0, inputPlain));
                 }
                 case Flatten _ -> values.put(node.name(), values.get(node.inputs().getFirst()));
                 case Concat _ when slices.containsKey(node.inputs().getFirst()) -> values.put(node.name(), concatValue(node));
@@ -62,11 +64,11 @@ public final class PlanBuilder {
                     int offset = 0;
                     for (String in : node.inputs()) {
                         Value v = values.get(in);
-                        steps.add(new PendingStep(node, "copy", List.of(v), out, offset, null));
+                        steps.add(new PendingStep(node, Kind.COPY, List.of(v), out, offset, null));
                         offset += v.channels();
                     }
                 }
-                default -> steps.add(new PendingStep(node, "compute",
+                default -> steps.add(new PendingStep(node, Kind.COMPUTE,
                         node.inputs().stream().map(values::get).toList(), valueFor(node), 0, null));
             }
         }
@@ -75,7 +77,7 @@ public final class PlanBuilder {
             Node node = graph.node(e.getValue());
             Buffer plain = buffer(e.getKey() + ":plain", node.shape().elements() * Float.BYTES);
             outputPlain.put(e.getKey(), plain);
-            steps.add(new PendingStep(node, "unpack", List.of(values.get(node.name())), null, 0, plain));
+            steps.add(new PendingStep(node, Kind.UNPACK, List.of(values.get(node.name())), null, 0, plain));
         }
         int last = steps.size() - 1;
         for (int s = 0; s < steps.size(); s++) {
@@ -96,17 +98,17 @@ public final class PlanBuilder {
         for (int s = 0; s < steps.size(); s++) {
             PendingStep p = steps.get(s);
             Kernel k = switch (p.kind()) {
-                case "pack" -> binder.packInput(p.plain().offset, p.output().view());
-                case "unpack" -> binder.unpackOutput(p.inputs().getFirst().view(), p.plain().offset);
-                case "copy" -> binder.copyChannels(p.inputs().getFirst().view(), p.output().view(), p.channelOffset());
-                default -> binder.compute(p.node(), p.inputs().stream().map(Value::view).toList(), p.output().view());
+                case PACK -> binder.packInput(p.plain().offset, p.output().view());
+                case UNPACK -> binder.unpackOutput(p.inputs().getFirst().view(), p.plain().offset);
+                case COPY -> binder.copyChannels(p.inputs().getFirst().view(), p.output().view(), p.channelOffset());
+                case COMPUTE -> binder.compute(p.node(), p.inputs().stream().map(Value::view).toList(), p.output().view());
             };
             kernels[s] = k;
             String op = switch (p.kind()) {
-                case "pack" -> "PackInput";
-                case "unpack" -> "UnpackOutput";
-                case "copy" -> "ConcatCopy";
-                default -> p.node().op().typeName();
+                case PACK -> "PackInput";
+                case UNPACK -> "UnpackOutput";
+                case COPY -> "ConcatCopy";
+                case COMPUTE -> p.node().op().typeName();
             };
             long outOffset = p.output() != null ? p.output().view().offset() : p.plain().offset;
             long outBytes = p.output() != null ? BlockedTensor.bytes(p.output().batch(), p.output().channels(),
