@@ -54,7 +54,7 @@ final class MemoryPlanSvg {
         return svg.toString();
     }
 
-    private static String escape(String s) {
+    static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -27,7 +27,7 @@ final class ModelOptions {
     static final String BUILTIN = "builtin:";
 
     @Option(names = "--model", defaultValue = "builtin:d2l", paramLabel = "MODEL",
-            description = "builtin:d2l, builtin:torchvision, builtin:bvlc or an .onnx file (default: ${DEFAULT-VALUE}).")
+            description = "builtin:d2l, builtin:torchvision, builtin:bvlc, builtin:d2l-fashion (trained on Fashion-MNIST) or an .onnx file (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE.safetensors",
@@ -98,10 +98,22 @@ final class ModelOptions {
         }
     }
 
+    /**
+     * The builtin's own input when the request is the commands' default image (3×224×224) and the builtin is made for
+     * another ({@code d2l-fashion}: 1×56×56), keeping the batch; else the request.
+     */
+    private static Shape builtinInput(String name, Shape requested) {
+        Shape own = Builtins.defaultInput(name, requested.rank() == 4 ? requested.dim(0) : 1);
+        boolean defaultImage = requested.rank() == 4 && requested.equals(Builtins.DEFAULT_INPUT.with(0, requested.dim(0)));
+        return defaultImage ? own : requested;
+    }
+
     /** The network's structure for this input shape. */
     Graph structure(Shape input, int defaultClasses) {
         if (!isBuiltin()) return reshape(onnx(), input);
         String name = builtinName();
+        input = builtinInput(name, input);
+        if (defaultClasses == Builtins.DEFAULT_CLASSES) defaultClasses = Builtins.defaultClasses(name);
         int k = classes != null ? classes : defaultClasses;
         if (classes == null && weights() != null) k = classesOf(Builtins.build(name, input, k), weights(), k);
         return Builtins.build(name, input, k);
@@ -124,7 +136,10 @@ final class ModelOptions {
     Graph withWeights(Shape input) {
         Graph g = structure(input, Builtins.DEFAULT_CLASSES);
         if (!isBuiltin()) return g;
-        if (weights() == null) return SeededWeights.apply(g, seed);
+        if (weights() == null) {
+            Weights shipped = Builtins.shippedWeights(builtinName());
+            return shipped != null ? g.withWeights(shipped) : SeededWeights.apply(g, seed);
+        }
         // A state_dict saved without auxiliary classifiers (torchvision's aux_logits=False) runs the outputs it has weights for.
         List<String> covered = g.outputs().keySet().stream()
                 .filter(o -> weights().keys().containsAll(g.keepOutputs(List.of(o)).requiredWeights().keySet())).toList();

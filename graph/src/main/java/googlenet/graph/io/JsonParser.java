@@ -13,7 +13,7 @@ import java.util.Map;
  * and strings, booleans and null what they are. Whitespace may surround the value; nothing else may follow it.
  * Errors are {@link FormatException}s starting with the source name and giving the character offset.
  */
-final class JsonParser {
+public final class JsonParser {
     private static final int MAX_DEPTH = 64;
 
     private final String source;
@@ -25,7 +25,7 @@ final class JsonParser {
         this.text = text;
     }
 
-    static Object parse(String source, String text) throws FormatException {
+    public static Object parse(String source, String text) throws FormatException {
         JsonParser p = new JsonParser(source, text);
         p.skipWhitespace();
         Object v = p.value(0);

@@ -3,14 +3,18 @@ package googlenet.graph.models;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
 import googlenet.graph.Shape;
+import googlenet.graph.Weights;
 
 import java.util.List;
 
-/** The builtin networks by name: {@code d2l}, {@code torchvision}, {@code bvlc}. */
+/**
+ * The builtin networks by name: {@code d2l}, {@code torchvision}, {@code bvlc} (structures, for seeded or given weights)
+ * and {@code d2l-fashion} (the d2l structure with shipped weights trained on Fashion-MNIST, input N×1×56×56).
+ */
 public final class Builtins {
     public static final Shape DEFAULT_INPUT = Shape.of(1, 3, 224, 224);
     public static final int DEFAULT_CLASSES = 1000;
-    public static final List<String> NAMES = List.of("d2l", "torchvision", "bvlc");
+    public static final List<String> NAMES = List.of("d2l", "torchvision", "bvlc", D2lFashion.NAME);
 
     private Builtins() {
     }
@@ -28,7 +32,23 @@ public final class Builtins {
             case "d2l" -> D2lGoogLeNet.build(input, classes);
             case "torchvision" -> TorchvisionGoogLeNet.build(input, classes);
             case "bvlc" -> BvlcGoogLeNet.build(input, classes);
+            case D2lFashion.NAME -> D2lGoogLeNet.build(input, classes);
             default -> throw new GraphException("unknown builtin model '" + name + "'; builtins are " + NAMES);
         };
+    }
+
+    /** The input a builtin is made for, with {@code batch} images: 3×224×224, or 1×56×56 for {@code d2l-fashion}. */
+    public static Shape defaultInput(String name, int batch) {
+        return name.equals(D2lFashion.NAME) ? D2lFashion.shipped().inputShape(batch) : DEFAULT_INPUT.with(0, batch);
+    }
+
+    /** The class count a builtin is made for: 1000, or 10 for {@code d2l-fashion}. */
+    public static int defaultClasses(String name) {
+        return name.equals(D2lFashion.NAME) ? D2lFashion.shipped().classes().size() : DEFAULT_CLASSES;
+    }
+
+    /** The weights shipped with a builtin ({@code d2l-fashion}), or {@code null} for those that take seeded or given ones. */
+    public static Weights shippedWeights(String name) {
+        return name.equals(D2lFashion.NAME) ? D2lFashion.shipped().weights() : null;
     }
 }
