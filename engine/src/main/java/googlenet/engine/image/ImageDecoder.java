@@ -49,8 +49,8 @@ public final class ImageDecoder {
                 long width = reader.getWidth(0);
                 long height = reader.getHeight(0);
                 if (width * height > maxPixels) {
-                    throw new BadImageException(String.format("%s: %d×%d is %.1f megapixels, more than the limit of %.1f megapixels",
-                            name, width, height, width * height / 1e6, maxPixels / 1e6));
+                    throw new BadImageException(name + ": " + width + "×" + height + " is " + pixels(width * height)
+                            + ", more than the limit of " + pixels(maxPixels));
                 }
                 String[] warning = {null};
                 reader.addIIOReadWarningListener((source, message) -> warning[0] = message);
@@ -65,6 +65,10 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         }
+    }
+
+    private static String pixels(long count) {
+        return count >= 100_000 ? String.format("%.1f megapixels", count / 1e6) : count + " pixels";
     }
 
     static Pixels toPixels(BufferedImage image, String name) throws BadImageException {
