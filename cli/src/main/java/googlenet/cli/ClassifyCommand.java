@@ -25,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,7 +119,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 if (decoded == 0) break;
                 Session s = sessions.computeIfAbsent(decoded, m::newSession);
                 float[] y = new float[decoded * classes];
-                s.run(decoded == n ? x : java.util.Arrays.copyOf(x, decoded * p.imageSize()), y);
+                s.run(decoded == n ? x : Arrays.copyOf(x, decoded * p.imageSize()), y);
                 progress.done();
                 for (int i = 0; i < decoded; i++) {
                     Classified c = classify(images.get(done + i), y, i * classes, classes, probabilities);
@@ -141,7 +142,7 @@ final class ClassifyCommand implements Callable<Integer> {
     }
 
     private Classified classify(Path image, float[] y, int from, int classes, boolean probabilities) {
-        float[] scores = probabilities ? java.util.Arrays.copyOfRange(y, from, from + classes) : Probabilities.softmax(y, from, classes);
+        float[] scores = probabilities ? Arrays.copyOfRange(y, from, from + classes) : Probabilities.softmax(y, from, classes);
         return new Classified(image, TopK.of(scores, top));
     }
 
