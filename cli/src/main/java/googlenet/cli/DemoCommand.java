@@ -48,7 +48,7 @@ final class DemoCommand implements Runnable {
         double ms = (System.nanoTime() - start) / 1e6;
         out.printf("%s in %.0f ms; top 5 of %d classes:%n", scores.shape(), ms, scores.shape().dim(1));
         List<String> labels = scores.shape().dim(1) == 1000 ? ImageNetLabels.labels() : null;
-        for (int i : TopK.indices(scores.data(), 5)) {
+        for (int i : googlenet.engine.TopK.indices(scores.data(), 5)) {
             out.printf("  %4d  %-28s %+.6f%n", i, labels == null ? "" : labels.get(i), scores.data()[i]);
         }
         out.println("(The weights are seeded, not trained: the classes are arbitrary until trained weights ship.)");
@@ -70,7 +70,7 @@ final class DemoCommand implements Runnable {
             for (int i = 0; i < y.length; i++) maxDiff = Math.max(maxDiff, Math.abs(y[i] - scores.data()[i]));
             out.printf("first run %.0f ms (JIT cold), warm-up %.0f ms, then %.1f ms per image; max |difference| from the "
                     + "reference %.2e (max |y| %.2e); same top 5: %s%n", coldMs, warmUpMs, runMs, maxDiff, scores.maxAbs(),
-                    java.util.Arrays.equals(TopK.indices(y, 5), TopK.indices(scores.data(), 5)));
+                    java.util.Arrays.equals(googlenet.engine.TopK.indices(y, 5), googlenet.engine.TopK.indices(scores.data(), 5)));
         }
     }
 

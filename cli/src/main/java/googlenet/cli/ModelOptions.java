@@ -54,8 +54,8 @@ final class ModelOptions {
         return model.substring(BUILTIN.length());
     }
 
-    /** The imported ONNX model (with its weights), loaded once. */
-    private Graph onnx() {
+    /** The imported ONNX model (with its weights) at its own input shape, loaded once. */
+    Graph onnx() {
         if (onnx == null) {
             if (weights != null) throw new BadInputException("--weights applies to builtin models; '" + model + "' brings its own");
             if (classes != null) throw new BadInputException("--classes applies to builtin models; '" + model + "' has its own classifier");

@@ -117,13 +117,6 @@ class CliTest {
     }
 
     @Test
-    void topKOrdersByScore() {
-        assertEquals("[3, 1, 0]", Arrays.toString(TopK.indices(new float[]{0.1f, 0.5f, -1f, 0.9f}, 3)));
-        assertEquals("[0, 1]", Arrays.toString(TopK.indices(new float[]{2f, 2f}, 2)), "ties: lower index first");
-        assertEquals("[2]", Arrays.toString(TopK.indices(new float[]{1f, 2f, 3f}, 1)));
-    }
-
-    @Test
     void planReportsArenaAndZeroCopyConcats(@TempDir Path dir) throws IOException {
         Path svg = dir.resolve("plan.svg");
         Result r = run("plan", "--model", "builtin:d2l", "--json", "--svg", svg.toString());

@@ -59,6 +59,21 @@ public final class Model implements AutoCloseable {
         return load(googlenet.graph.onnx.OnnxImporter.load(onnx, name), options);
     }
 
+    /**
+     * Loads an ONNX model shipped as a resource, found as {@code anchor.getResourceAsStream(name)} finds it: a name
+     * without a leading '/' is relative to the anchor's package. In a named module the resource's package must be
+     * open to {@code googlenet.engine} (or the name must not map to a package, e.g. {@code /META-INF/model.onnx}).
+     */
+    public static Model loadResource(Class<?> anchor, String name, Options options) throws java.io.IOException {
+        try (java.io.InputStream in = anchor.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new java.io.FileNotFoundException("no resource '" + name + "' next to " + anchor.getName()
+                        + " (in a named module, open its package to googlenet.engine)");
+            }
+            return load(in, name, options);
+        }
+    }
+
     /** A builtin network ({@code d2l}, {@code torchvision}, {@code bvlc}) at 224×224, 1000 classes, with seeded weights. */
     public static Model builtin(String name, long seed, Options options) {
         return load(SeededWeights.apply(Builtins.build(name), seed), options);

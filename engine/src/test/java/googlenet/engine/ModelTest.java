@@ -195,4 +195,23 @@ class ModelTest {
             assertArrayEquals(a, b);
         }
     }
+
+    @Test
+    void loadsAModelFromAClasspathResource() throws java.io.IOException {
+        Tensor x;
+        Tensor expected;
+        try (var in = ModelTest.class.getResourceAsStream("onnx/fixtures/d2l_tiny.input.npy");
+             var out = ModelTest.class.getResourceAsStream("onnx/fixtures/d2l_tiny.output.npy")) {
+            x = googlenet.graph.io.Npy.read(in, "d2l_tiny.input.npy");
+            expected = googlenet.graph.io.Npy.read(out, "d2l_tiny.output.npy");
+        }
+        try (Model m = Model.loadResource(ModelTest.class, "onnx/fixtures/d2l_tiny.onnx", Options.threads(1));
+             Session s = m.newSession(1)) {
+            float[] y = new float[(int) expected.shape().elements()];
+            s.run(x.data(), y);
+            assertClose(expected.data(), y, "d2l_tiny against PyTorch");
+        }
+        var missing = assertThrows(java.io.FileNotFoundException.class, () -> Model.loadResource(ModelTest.class, "nope.onnx", Options.threads(1)));
+        assertTrue(missing.getMessage().contains("nope.onnx") && missing.getMessage().contains(ModelTest.class.getName()), missing.getMessage());
+    }
 }
