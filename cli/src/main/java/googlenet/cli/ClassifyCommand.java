@@ -11,6 +11,7 @@ import googlenet.engine.image.Preset;
 import googlenet.graph.Graph;
 import googlenet.graph.Node;
 import googlenet.graph.Shape;
+import googlenet.graph.models.D2lFashion;
 import googlenet.graph.models.ImageNetLabels;
 import googlenet.graph.op.Softmax;
 import picocli.CommandLine.Command;
@@ -39,6 +40,7 @@ import java.util.concurrent.Callable;
 @Command(name = "classify", mixinStandardHelpOptions = true,
         description = {"Classify JPEG/PNG images: the top-k classes with their probabilities.",
                 "Default preset: caffe for builtin:bvlc and ONNX models whose input is named data_0, torchvision otherwise.",
+                "builtin:d2l-fashion takes any image as Fashion-MNIST's: grayscale, 28x28, inverted when its border is light.",
                 "The crop is the model's input size (224 for builtins; an ONNX model's own size), the resize in proportion (256 for 224)."})
 final class ClassifyCommand implements Callable<Integer> {
     private static final String CAFFE_INPUT = "data_0";
@@ -88,14 +90,17 @@ final class ClassifyCommand implements Callable<Integer> {
         if (top < 1) throw new BadInputException("--top must be ≥ 1, got " + top);
         if (batch < 1) throw new BadInputException("--batch must be ≥ 1, got " + batch);
         if (!(maxMegapixels > 0)) throw new BadInputException("--max-megapixels must be > 0, got " + maxMegapixels);
-        Preset p = sizedPreset();
+        boolean fashion = model.isBuiltin() && model.builtinName().equals(D2lFashion.NAME);
+        Preset p = fashion ? null : sizedPreset();
         int b = Math.min(batch, images.size());
-        Graph graph = model.withWeights(Shape.of(b, p.channels(), p.crop(), p.crop()));
+        Graph graph = model.withWeights(fashion ? D2lFashion.shipped().inputShape(b) : Shape.of(b, p.channels(), p.crop(), p.crop()));
         Node output = graph.output(graph.outputs().keySet().iterator().next());
         boolean probabilities = output.op() instanceof Softmax;
         int classes = output.shape().dim(1);
-        List<String> names = labels(classes);
-        ImagePreprocessor preprocessor = new ImagePreprocessor(p, (long) (maxMegapixels * 1e6));
+        List<String> names = fashion && labels == null ? D2lFashion.shipped().classes() : labels(classes);
+        ImagePreprocessor preprocessor = fashion ? null : new ImagePreprocessor(p, (long) (maxMegapixels * 1e6));
+        FashionImages fashionImages = fashion ? new FashionImages(D2lFashion.shipped().preprocessing(), (long) (maxMegapixels * 1e6)) : null;
+        int imageSize = fashion ? fashionImages.imageSize() : p.imageSize();
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr());
         List<Map<String, Object>> jsonResults = new ArrayList<>();
@@ -106,11 +111,12 @@ final class ClassifyCommand implements Callable<Integer> {
             int done = 0;
             while (done < images.size() && error == null) {
                 int n = Math.min(b, images.size() - done);
-                float[] x = new float[n * p.imageSize()];
+                float[] x = new float[n * imageSize];
                 int decoded = 0;
                 for (; decoded < n; decoded++) {
                     try {
-                        preprocessor.load(images.get(done + decoded), x, decoded);
+                        if (fashion) fashionImages.load(images.get(done + decoded), x, decoded);
+                        else preprocessor.load(images.get(done + decoded), x, decoded);
                     } catch (IOException e) {
                         error = e.getMessage();
                         break;
@@ -119,7 +125,7 @@ final class ClassifyCommand implements Callable<Integer> {
                 if (decoded == 0) break;
                 Session s = sessions.computeIfAbsent(decoded, m::newSession);
                 float[] y = new float[decoded * classes];
-                s.run(decoded == n ? x : Arrays.copyOf(x, decoded * p.imageSize()), y);
+                s.run(decoded == n ? x : Arrays.copyOf(x, decoded * imageSize), y);
                 progress.done();
                 for (int i = 0; i < decoded; i++) {
                     Classified c = classify(images.get(done + i), y, i * classes, classes, probabilities);

@@ -4,6 +4,7 @@ import googlenet.graph.Graph;
 import googlenet.graph.Shape;
 import googlenet.graph.Weights;
 import googlenet.graph.io.FormatException;
+import googlenet.graph.io.Idx;
 import googlenet.graph.io.JsonParser;
 import googlenet.graph.io.SafeTensors;
 
@@ -77,6 +78,20 @@ public final class D2lFashion {
         InputStream in = D2lFashion.class.getResourceAsStream(name);
         if (in == null) throw new IOException(name + " is missing from the googlenet.graph module");
         return in;
+    }
+
+    /**
+     * The first test images of Fashion-MNIST (500), shipped beside the weights so that the demo and the tests have real
+     * images without the dataset; {@code tools/make_fashion_fixtures.py} writes them with PyTorch's predictions.
+     */
+    public FashionMnist.TestSet samples() {
+        String images = DIR + "samples-images-idx3-ubyte.gz";
+        String labels = DIR + "samples-labels-idx1-ubyte.gz";
+        try (InputStream i = open(images); InputStream l = open(labels)) {
+            return FashionMnist.testSet(Idx.read(images, i), Idx.read(labels, l));
+        } catch (IOException e) {
+            throw new UncheckedIOException("builtin:" + NAME + ": cannot read its shipped samples", e);
+        }
     }
 
     /** The input shape for {@code batch} images: batch × 1 × 56 × 56. */

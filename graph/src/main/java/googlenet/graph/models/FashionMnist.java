@@ -57,14 +57,17 @@ public final class FashionMnist {
      * @throws FormatException if a file is missing or malformed, or the counts differ
      */
     public static TestSet readTestSet(Path dir) throws IOException {
-        Idx.Array images = Idx.read(require(dir, TEST_IMAGES));
-        Idx.Array labels = Idx.read(require(dir, TEST_LABELS));
+        return testSet(Idx.read(require(dir, TEST_IMAGES)), Idx.read(require(dir, TEST_LABELS)));
+    }
+
+    /** Images and labels as a test set, checked as {@link #readTestSet} checks them. */
+    public static TestSet testSet(Idx.Array images, Idx.Array labels) throws FormatException {
         if (images.rank() != 3 || images.dim(1) != SIDE || images.dim(2) != SIDE) {
             throw new FormatException(images.source() + ": images of shape " + Arrays.toString(images.dims()) + "; expected [N, 28, 28]");
         }
         if (labels.rank() != 1) throw new FormatException(labels.source() + ": labels of shape " + Arrays.toString(labels.dims()) + "; expected [N]");
         if (labels.dim(0) != images.dim(0)) {
-            throw new FormatException(dir + ": " + images.dim(0) + " images but " + labels.dim(0) + " labels");
+            throw new FormatException(images.source() + ", " + labels.source() + ": " + images.dim(0) + " images but " + labels.dim(0) + " labels");
         }
         byte[] l = labels.data();
         for (int i = 0; i < l.length; i++) {
