@@ -64,54 +64,65 @@ public final class SafeTensors {
      */
     public static Weights read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        String source = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-            long size = ch.size();
-            if (size < 8) throw new FormatException(source + ": " + size + " bytes, too short for the 8-byte header length of a safetensors file");
-            MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (n < 0 || n > MAX_HEADER_LENGTH) {
-                throw new FormatException(source + ": header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER_LENGTH + " bytes");
-            }
-            if (n > size - 8) {
-                throw new FormatException(source + ": header length " + n + " extends beyond the end of the file (" + size + " bytes)");
-            }
-            byte[] headerBytes = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
-            String header;
-            try {
-                header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(headerBytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new FormatException(source + ": the header is not valid UTF-8", e);
-            }
-            if (!header.startsWith("{")) throw new FormatException(source + ": the header does not start with '{' (not a safetensors file?)");
-            long dataStart = 8 + n;
-            List<Entry> entries = entries(source, JsonParser.parse(source, header), size - dataStart);
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry e : entries) {
-                if (e.dtype().equals("I64")) continue; // num_batches_tracked, checked in entries()
-                int count = (int) elements(e.shape());
-                float[] data = new float[count];
-                long at = dataStart + e.begin();
-                switch (e.dtype()) {
-                    case "F32" -> MemorySegment.copy(all, F32_LE, at, data, 0, count);
-                    case "F16" -> {
-                        for (int i = 0; i < count; i++) {
-                            data[i] = Float.float16ToFloat(all.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * i));
-                        }
-                    }
-                    case "BF16" -> {
-                        for (int i = 0; i < count; i++) {
-                            short bits = all.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * i);
-                            data[i] = Float.intBitsToFloat((bits & 0xFFFF) << 16);
-                        }
-                    }
-                    default -> throw new AssertionError(e.dtype());
-                }
-                tensors.put(e.name(), new Tensor(Shape.of(e.shape()), data));
-            }
-            return Weights.of(tensors);
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), file.toString());
         }
+    }
+
+    /**
+     * Reads every tensor of a safetensors file held in memory (a mapped file, or bytes wrapped with
+     * {@link MemorySegment#ofArray(byte[])}); {@code source} names it in error messages. The tensors are copied out,
+     * so the segment may be freed afterwards.
+     *
+     * @throws FormatException if the bytes are malformed or hold a dtype other than F32, F16, BF16 (or I64 counters)
+     */
+    public static Weights read(MemorySegment all, String source) throws FormatException {
+        Objects.requireNonNull(all, "all");
+        Objects.requireNonNull(source, "source");
+        long size = all.byteSize();
+        if (size < 8) throw new FormatException(source + ": " + size + " bytes, too short for the 8-byte header length of a safetensors file");
+        long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        if (n < 0 || n > MAX_HEADER_LENGTH) {
+            throw new FormatException(source + ": header length " + Long.toUnsignedString(n) + " exceeds the limit of " + MAX_HEADER_LENGTH + " bytes");
+        }
+        if (n > size - 8) {
+            throw new FormatException(source + ": header length " + n + " extends beyond the end of the file (" + size + " bytes)");
+        }
+        byte[] headerBytes = all.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
+        String header;
+        try {
+            header = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(headerBytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new FormatException(source + ": the header is not valid UTF-8", e);
+        }
+        if (!header.startsWith("{")) throw new FormatException(source + ": the header does not start with '{' (not a safetensors file?)");
+        long dataStart = 8 + n;
+        List<Entry> entries = entries(source, JsonParser.parse(source, header), size - dataStart);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            if (e.dtype().equals("I64")) continue; // num_batches_tracked, checked in entries()
+            int count = (int) elements(e.shape());
+            float[] data = new float[count];
+            long at = dataStart + e.begin();
+            switch (e.dtype()) {
+                case "F32" -> MemorySegment.copy(all, F32_LE, at, data, 0, count);
+                case "F16" -> {
+                    for (int i = 0; i < count; i++) {
+                        data[i] = Float.float16ToFloat(all.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * i));
+                    }
+                }
+                case "BF16" -> {
+                    for (int i = 0; i < count; i++) {
+                        short bits = all.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2L * i);
+                        data[i] = Float.intBitsToFloat((bits & 0xFFFF) << 16);
+                    }
+                }
+                default -> throw new AssertionError(e.dtype());
+            }
+            tensors.put(e.name(), new Tensor(Shape.of(e.shape()), data));
+        }
+        return Weights.of(tensors);
     }
 
     private static long elements(int[] shape) {
