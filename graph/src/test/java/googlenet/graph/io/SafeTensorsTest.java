@@ -127,6 +127,8 @@ class SafeTensorsTest {
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", f32(1)).getMessage().contains("scalar"));
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", new byte[0]).getMessage().contains("empty"));
         assertTrue(fails("{\"a\":\"\u0001\"}", new byte[0]).getMessage().contains("control character"));
+        assertTrue(fails("{\"a\":{" + one + ",\"data_offsets\":[0,1.5E99999999999]}}", two).getMessage().contains("number out of range"),
+                "an exponent beyond BigDecimal's range (found by the fuzzer)");
     }
 
     @Test
