@@ -92,11 +92,13 @@ final class BenchCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger(); // read by the Ctrl-C hook
         long[] heap = {0};
         arenaBytes = session.arenaBytes();
+        progress.done();
         // Always said (not only on a terminal): a user and a test can tell the timed runs, which Ctrl-C reports, have begun.
         spec.commandLine().getErr().println("bench: timing " + iterations + " runs; Ctrl-C stops and prints what was measured so far");
         spec.commandLine().getErr().flush();
         Thread onInterrupt = new Thread(() -> {
             int n = done.get();
+            progress.done();
             if (n < iterations) report(partial(latencies, n), b, m, heap[0], n, loadMs, firstResultMs, warmUpMs, true);
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
