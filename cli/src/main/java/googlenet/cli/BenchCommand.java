@@ -53,6 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Taken before the timed runs, so that a report from the Ctrl-C hook does not touch a model being closed. */
+    private long arenaBytes;
+
     @Override
     public Integer call() {
         if (iterations < 1) throw new BadInputException("--iterations must be ≥ 1, got " + iterations);
@@ -86,10 +89,17 @@ final class BenchCommand implements Callable<Integer> {
         threadsToCount.add(Thread.currentThread());
         long[] ids = threadsToCount.stream().mapToLong(Thread::threadId).toArray();
         double[] latencies = new double[iterations];
-        int[] done = {0};
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger(); // read by the Ctrl-C hook
         long[] heap = {0};
+        arenaBytes = session.arenaBytes();
+        progress.done();
+        // Always said (not only on a terminal): a user and a test can tell the timed runs, which Ctrl-C reports, have begun.
+        spec.commandLine().getErr().println("bench: timing " + iterations + " runs; Ctrl-C stops and prints what was measured so far");
+        spec.commandLine().getErr().flush();
         Thread onInterrupt = new Thread(() -> {
-            if (done[0] < iterations) report(partial(latencies, done[0]), b, m, heap[0], done[0], loadMs, firstResultMs, warmUpMs, true);
+            int n = done.get();
+            progress.done();
+            if (n < iterations) report(partial(latencies, n), b, m, heap[0], n, loadMs, firstResultMs, warmUpMs, true);
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -98,7 +108,7 @@ final class BenchCommand implements Callable<Integer> {
                 long t = System.nanoTime();
                 session.run(x, y);
                 latencies[i] = (System.nanoTime() - t) / 1e6;
-                done[0] = i + 1;
+                done.set(i + 1);
                 heap[0] = allocated(bean, ids) - heapBefore;
                 progress.step(i + 1, iterations);
             }
@@ -109,8 +119,9 @@ final class BenchCommand implements Callable<Integer> {
             session.close();
             m.close();
         }
-        if (checkFinite && NonFinite.count(y) > 0) {
-            spec.commandLine().getErr().println("bench: the output holds NaN or infinite values");
+        long bad = NonFinite.count(y);
+        if (checkFinite && bad > 0) {
+            spec.commandLine().getErr().println("bench: " + bad + " output values are NaN or infinite");
             return ExitCode.NON_FINITE;
         }
         return ExitCode.OK;
@@ -151,7 +162,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("loadMs", round(loadMs));
         r.put("firstResultMs", round(firstResultMs));
         r.put("warmUpMs", round(warmUpMs));
-        r.put("arenaBytes", m.plan(b).arenaBytes());
+        r.put("arenaBytes", arenaBytes);
         r.put("weightBytes", m.weightBytes());
         if (json) {
             out.println(Json.write(r));
@@ -163,7 +174,7 @@ final class BenchCommand implements Callable<Integer> {
                     peak > 0 ? 100 * gflops / peak : 0, peak, m.threads());
             out.printf("heap per run:    %d bytes (all threads)%n", runs == 0 ? 0 : heapBytes / runs);
             out.printf("load (warm JVM): %.1f ms;  first result (cold JVM): %.1f ms;  JIT warm-up: %.0f ms%n", loadMs, firstResultMs, warmUpMs);
-            out.printf("memory:          arena %,d bytes, weights %,d bytes%n", m.plan(b).arenaBytes(), m.weightBytes());
+            out.printf("memory:          arena %,d bytes, weights %,d bytes%n", arenaBytes, m.weightBytes());
         }
         out.flush();
     }

@@ -107,6 +107,65 @@ class CliTest {
         assertTrue(small.err().contains("maxpool1"), small.err());
     }
 
+    /** Every kind of bad model or input file: exit code 2, one line on stderr naming the file, no stack trace. */
+    @Test
+    void badModelAndInputFilesAreOneLineAndExitCodeTwo(@TempDir Path dir) throws IOException {
+        Path x = dir.resolve("x.npy");
+        Npy.write(x, new Tensor(Shape.of(1, 3, 32, 32), new float[3 * 32 * 32]));
+        Path y = dir.resolve("y.npy");
+        Path onnx = dir.resolve("garbled.onnx");
+        Files.write(onnx, "not a model at all, just text".getBytes());
+        Path weights = dir.resolve("cut.safetensors");
+        Files.write(weights, new byte[] {100, 0, 0, 0, 0, 0, 0, 0, '{'});
+        Path f64 = dir.resolve("f64.npy");
+        Files.write(f64, Arrays.copyOf(npyHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 3, 32, 32), }"), 128 + 8 * 3072));
+        Path rank3 = dir.resolve("rank3.npy");
+        Npy.write(rank3, new Tensor(Shape.of(3, 32, 32), new float[3 * 32 * 32]));
+        String[][] cases = {
+                {onnx.toString(), "run", "--model", onnx.toString(), "--input", x.toString(), "--output", y.toString()},
+                {weights.toString(), "run", "--weights", weights.toString(), "--input", x.toString(), "--output", y.toString()},
+                {f64.toString(), "run", "--input", f64.toString(), "--output", y.toString(), "--classes", "10"},
+                {rank3.toString(), "run", "--input", rank3.toString(), "--output", y.toString(), "--classes", "10"},
+        };
+        for (String[] c : cases) {
+            Result r = run(Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(c[0]), c[0] + " not named in: " + r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+    }
+
+    /** A version 1.0 .npy header of 128 bytes holding {@code dict}. */
+    private static byte[] npyHeader(String dict) {
+        String h = dict + " ".repeat(128 - 10 - 1 - dict.length()) + "\n";
+        byte[] b = new byte[128];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) h.length(), 0};
+        System.arraycopy(magic, 0, b, 0, 10);
+        System.arraycopy(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, b, 10, h.length());
+        return b;
+    }
+
+    /** {@code bench --check-finite} on a model whose classifier holds a NaN weight: exit code 3, the count on stderr. */
+    @Test
+    void benchCheckFiniteReportsNonFiniteOutputs(@TempDir Path dir) throws IOException {
+        var graph = googlenet.graph.SeededWeights.apply(googlenet.graph.models.D2lGoogLeNet.build(Shape.of(1, 3, 32, 32), 10, 8), 2);
+        var tensors = new java.util.LinkedHashMap<>(graph.weights().asMap());
+        float[] fc = tensors.get("5.weight").data().clone();
+        fc[0] = Float.NaN; // class 0's logit becomes NaN
+        tensors.put("5.weight", new Tensor(tensors.get("5.weight").shape(), fc));
+        Path nan = dir.resolve("nan.onnx");
+        googlenet.graph.onnx.OnnxExporter.write(graph.withWeights(googlenet.graph.Weights.NONE).withWeights(googlenet.graph.Weights.of(tensors)), nan);
+        Path ok = dir.resolve("ok.onnx");
+        googlenet.graph.onnx.OnnxExporter.write(graph, ok);
+        Result finite = run("bench", "--model", ok.toString(), "--threads", "1", "--iterations", "3", "--check-finite");
+        assertEquals(0, finite.code(), finite.err());
+        Result r = run("bench", "--model", nan.toString(), "--threads", "1", "--iterations", "3", "--check-finite");
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("bench: 1 output values are NaN or infinite"), r.err());
+        assertTrue(r.out().contains("3 timed runs"), "the report comes first: " + r.out());
+    }
+
     @Test
     void verboseAddsTheStackTrace(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.npy");

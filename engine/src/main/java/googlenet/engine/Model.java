@@ -13,7 +13,9 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A compiled network: the graph after the inference passes, its weights packed once into native memory,
@@ -21,8 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread contract: a {@code Model} is immutable and thread-safe; share one across the service. Each
  * thread that runs inferences uses its own {@link Session} (or takes one from a pool): a session may move
- * between threads but must not be used by two at once. Closing the model frees the packed weights and
- * stops the workers; sessions still open then fail on their next run with {@link IllegalStateException}.
+ * between threads but must not be used by two at once.
+ *
+ * <p>Closing the model waits for runs in progress to finish, then closes every session still open (freeing their
+ * arenas), stops the workers and frees the packed weights. Afterwards {@code newSession}, {@code plan} and every run of
+ * its sessions throw {@link IllegalStateException}; closing a session again does nothing. Native memory held by models
+ * and sessions is counted in {@link NativeMemory}.
  */
 public final class Model implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Model.class.getName());
@@ -32,7 +38,8 @@ public final class Model implements AutoCloseable {
     private final EngineKernels kernels;
     private final WorkerPool pool;
     private final Map<Integer, Plan> plans = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Model(Graph graph, Options options) {
         if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
@@ -40,6 +47,7 @@ public final class Model implements AutoCloseable {
         this.compiled = Passes.run(graph, Passes.inference(outputs));
         this.kernels = new EngineKernels(compiled, weightsArena);
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
+        NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
                 + kernels.weightBytes() + " weight bytes, " + options.threads() + " threads");
     }
@@ -81,7 +89,18 @@ public final class Model implements AutoCloseable {
 
     /** A session for batches of {@code batch} images; the plan for that batch size is made once and cached. */
     public Session newSession(int batch) {
-        return new Session(this, plan(batch));
+        Session s = new Session(this, plan(batch));
+        sessions.add(s);
+        if (closed.get()) { // closed while the session was made: close() may not have seen it
+            s.closeWithModel();
+            checkOpen();
+        }
+        return s;
+    }
+
+    /** A session closed by its user no longer needs closing with the model. */
+    void forget(Session s) {
+        sessions.remove(s);
     }
 
     /**
@@ -138,18 +157,21 @@ public final class Model implements AutoCloseable {
     }
 
     void checkOpen() {
-        if (closed) throw new IllegalStateException("model '" + compiled.name() + "' is closed");
+        if (closed.get()) throw new IllegalStateException("model '" + compiled.name() + "' is closed");
     }
 
     boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
+    /** Waits for runs in progress, closes the sessions still open, stops the workers and frees the weights. */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
+        if (!closed.compareAndSet(false, true)) return;
+        for (Session s : sessions) s.closeWithModel();
+        sessions.clear();
         pool.close();
         weightsArena.close();
+        NativeMemory.freed(kernels.weightBytes());
     }
 }

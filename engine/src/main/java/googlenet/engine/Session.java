@@ -2,6 +2,7 @@ package googlenet.engine;
 
 import googlenet.engine.plan.Plan;
 import googlenet.graph.Shape;
+import googlenet.graph.Tensor;
 import googlenet.kernels.Kernel;
 import googlenet.kernels.layout.HeapCopy;
 
@@ -16,7 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One arena of activations for one batch size, and the loop over the plan's steps. A session may be
  * handed from one thread to another, but two threads must not run it at once: a second concurrent
  * {@code run} fails fast with {@link IllegalStateException}. After warm-up a run allocates nothing on the
- * Java heap. Close it to free its arena; any use after that raises {@link IllegalStateException}.
+ * Java heap. Close it to free its arena; any use after that raises {@link IllegalStateException}. Closing its
+ * {@link Model} closes it too, after a run in progress has finished.
+ *
+ * <p>Inputs are float32 NCHW of {@link #inputShape()}: an array, buffer or segment of another length, a segment whose
+ * byte size is not a whole number of floats, or a {@link Tensor} of another rank or shape fails with
+ * {@link IllegalArgumentException} saying what was expected and what was given.
  */
 public final class Session implements AutoCloseable {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -30,7 +36,7 @@ public final class Session implements AutoCloseable {
     private final int[] outputSizes;
     private final int inputSize;
     private final AtomicBoolean inUse = new AtomicBoolean();
-    private volatile boolean closed;
+    private volatile String closedBecause;
     private float[] scratch;
 
     Session(Model model, Plan plan) {
@@ -38,6 +44,7 @@ public final class Session implements AutoCloseable {
         this.plan = plan;
         this.kernels = plan.kernels();
         this.memory = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
+        NativeMemory.allocated(memory.byteSize());
         this.inputSize = Math.toIntExact(plan.inputShape().elements());
         List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
         this.outputOffsets = outs.stream().mapToLong(Plan.PlainRegion::offset).toArray();
@@ -101,8 +108,21 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Runs on a tensor of exactly {@link #inputShape()} and writes the first output. */
+    public void run(Tensor input, float[] output) {
+        Shape expected = inputShape();
+        if (!input.shape().equals(expected)) {
+            throw new IllegalArgumentException("input: expected shape " + expected + " (rank " + expected.rank() + ", N×C×H×W), got "
+                    + input.shape() + " (rank " + input.shape().rank() + ")");
+        }
+        run(input.data(), output);
+    }
+
     /** Runs from and into native or heap segments of float32 (native byte order). */
     public void run(MemorySegment input, MemorySegment output) {
+        checkFloats("input", input);
+        checkFloats("output", output);
+        if (output.isReadOnly()) throw new IllegalArgumentException("output: the segment is read-only");
         checkLength("input", input.byteSize() / Float.BYTES, inputSize);
         checkLength("output", output.byteSize() / Float.BYTES, outputSizes[0]);
         begin();
@@ -177,15 +197,25 @@ public final class Session implements AutoCloseable {
     }
 
     private void begin() {
-        if (closed) throw new IllegalStateException("session is closed");
-        model.checkOpen();
         if (!inUse.compareAndSet(false, true)) {
-            throw new IllegalStateException("session is already running on another thread; use one session per thread");
+            String why = closedBecause;
+            throw new IllegalStateException(why != null ? why : "session is already running on another thread; use one session per thread");
+        }
+        String why = closedBecause;
+        if (why != null) {
+            inUse.set(false);
+            throw new IllegalStateException(why);
         }
     }
 
     private void end() {
         inUse.set(false);
+    }
+
+    private static void checkFloats(String what, MemorySegment s) {
+        if (s.byteSize() % Float.BYTES != 0) {
+            throw new IllegalArgumentException(what + ": " + s.byteSize() + " bytes is not a whole number of float32 values");
+        }
     }
 
     private static void checkLength(String what, long actual, long expected) {
@@ -194,9 +224,29 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) return;
-        if (!inUse.compareAndSet(false, true)) throw new IllegalStateException("cannot close a session while it runs");
-        closed = true;
+        if (closedBecause != null) return;
+        if (!inUse.compareAndSet(false, true)) {
+            if (closedBecause != null || model.isClosed()) return; // closed, or being closed by its model
+            throw new IllegalStateException("cannot close a session while it runs");
+        }
+        free("session is closed");
+        model.forget(this);
+    }
+
+    /** Closes the session for its closing model: waits for a run in progress to end first. */
+    void closeWithModel() {
+        while (!inUse.compareAndSet(false, true)) {
+            if (closedBecause != null) return;
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        free("session is closed: its model was closed");
+    }
+
+    /** Called holding {@code inUse}, which stays taken: no run can start again. */
+    private void free(String because) {
+        closedBecause = because;
         arena.close();
+        NativeMemory.freed(memory.byteSize());
     }
 }

@@ -191,7 +191,13 @@ public final class JsonParser {
         }
         String s = text.substring(start, pos);
         if (s.length() > 400) throw error("number too long");
-        return integral ? new BigInteger(s) : new BigDecimal(s);
+        if (integral) return new BigInteger(s);
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) { // an exponent beyond BigDecimal's int scale
+            pos = start;
+            throw error("number out of range");
+        }
     }
 
     private void digits() throws FormatException {

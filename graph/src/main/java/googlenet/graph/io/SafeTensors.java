@@ -5,7 +5,6 @@ import googlenet.graph.Tensor;
 import googlenet.graph.Weights;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -65,22 +64,21 @@ public final class SafeTensors {
      */
     public static Weights read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        String source = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
-            return read(source, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena));
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), file.toString());
         }
     }
 
     /**
-     * Reads the safetensors bytes of a stream (a classpath resource, say), naming it {@code source} in errors. The stream
-     * is read whole; use {@link #read(Path)} for files, which maps them instead.
+     * Reads every tensor of a safetensors file held in memory (a mapped file, or bytes wrapped with
+     * {@link MemorySegment#ofArray(byte[])}); {@code source} names it in error messages. The tensors are copied out,
+     * so the segment may be freed afterwards.
+     *
+     * @throws FormatException if the bytes are malformed or hold a dtype other than F32, F16, BF16 (or I64 counters)
      */
-    public static Weights read(String source, InputStream in) throws IOException {
+    public static Weights read(MemorySegment all, String source) throws FormatException {
+        Objects.requireNonNull(all, "all");
         Objects.requireNonNull(source, "source");
-        return read(source, MemorySegment.ofArray(in.readAllBytes()));
-    }
-
-    private static Weights read(String source, MemorySegment all) throws IOException {
         long size = all.byteSize();
         if (size < 8) throw new FormatException(source + ": " + size + " bytes, too short for the 8-byte header length of a safetensors file");
         long n = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);

@@ -11,6 +11,7 @@ import googlenet.graph.io.SafeTensors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ public final class D2lFashion {
         try (InputStream metaIn = open(metaName); InputStream weightsIn = open(weightsName)) {
             String json = new String(metaIn.readAllBytes(), StandardCharsets.UTF_8);
             if (!(JsonParser.parse(metaName, json) instanceof Map<?, ?> meta)) throw new FormatException(metaName + ": not a JSON object");
-            return new D2lFashion(SafeTensors.read(weightsName, weightsIn), meta, metaName);
+            return new D2lFashion(SafeTensors.read(MemorySegment.ofArray(weightsIn.readAllBytes()), weightsName), meta, metaName);
         } catch (IOException e) {
             throw new UncheckedIOException("builtin:" + NAME + ": cannot read its shipped resources", e);
         }

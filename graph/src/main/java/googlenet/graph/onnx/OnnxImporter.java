@@ -81,6 +81,8 @@ import java.util.TreeSet;
 public final class OnnxImporter {
     public static final int MIN_OPSET = 7;
     public static final int MAX_OPSET = 22;
+    /** The largest model file (or stream) read: the size limit of one protobuf message and of one Java array. */
+    public static final int MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
 
     private OnnxImporter() {
     }
@@ -89,7 +91,7 @@ public final class OnnxImporter {
     public static Graph load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
+        if (size > MAX_MODEL_BYTES) {
             throw new FormatException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GB); keep the weights as external data");
         }
         Path folder = file.toAbsolutePath().getParent();
@@ -98,7 +100,12 @@ public final class OnnxImporter {
 
     /** Loads a model from a stream (read to its end, not closed); the model must not use external data. */
     public static Graph load(InputStream in, String name) throws IOException {
-        return load(in.readAllBytes(), name, null);
+        byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1); // grows as bytes arrive, never beyond the limit
+        if (bytes.length > MAX_MODEL_BYTES) {
+            throw new FormatException((name == null ? "<onnx>" : name) + ": more than " + MAX_MODEL_BYTES
+                    + " bytes, larger than a protobuf message can be (2 GB); keep the weights as external data");
+        }
+        return load(bytes, name, null);
     }
 
     /** Loads a model from its bytes; the model must not use external data. */
@@ -306,7 +313,9 @@ public final class OnnxImporter {
             int[] shape = new int[dims.size()];
             for (int i = 0; i < shape.length; i++) {
                 TensorShapeProto.Dimension d = dims.get(i);
-                if (d.hasDimValue() && d.getDimValue() > 0) {
+                if (d.hasDimValue() && d.getDimValue() <= 0) {
+                    throw new GraphException(what + ": dimension " + i + " is " + d.getDimValue() + "; dimensions must be ≥ 1");
+                } else if (d.hasDimValue()) {
                     if (d.getDimValue() > Integer.MAX_VALUE) throw new GraphException(what + ": dimension " + i + " is too large");
                     shape[i] = (int) d.getDimValue();
                 } else if (i == 0) {
@@ -1321,25 +1330,31 @@ public final class OnnxImporter {
             long count = 1;
             for (long d : dims) {
                 if (d < 0) throw new GraphException(what + ": negative dimension in " + Arrays.toString(dims));
-                count = Math.multiplyExact(count, d);
+                try {
+                    count = Math.multiplyExact(count, d);
+                } catch (ArithmeticException e) {
+                    throw new GraphException(what + ": the element count of dimensions " + Arrays.toString(dims) + " overflows", e);
+                }
             }
             if (count > Integer.MAX_VALUE - 8) throw new GraphException(what + ": " + count + " elements are too many for one array");
             int n = (int) count;
             int type = t.getDataType();
+            long bytes = (long) n * elementBytes(type, what);
             ByteString raw = null;
             if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                raw = external(t, what, (long) n * elementBytes(type, what));
+                raw = external(t, what, bytes);
             } else if (t.hasRawData()) {
                 raw = t.getRawData();
             }
+            // The data must be there before an array of the declared size is made.
+            if (raw != null) checkBytes(what, raw, bytes);
+            else checkCount(what, typedCount(t, type), n);
             switch (type) {
                 case TensorProto.DataType.FLOAT_VALUE -> {
                     float[] f = new float[n];
                     if (raw != null) {
-                        checkBytes(what, raw, (long) n * 4);
                         raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
                     } else {
-                        checkCount(what, t.getFloatDataCount(), n);
                         for (int j = 0; j < n; j++) f[j] = t.getFloatData(j);
                     }
                     return new Const(dims, f, null);
@@ -1347,11 +1362,9 @@ public final class OnnxImporter {
                 case TensorProto.DataType.FLOAT16_VALUE -> {
                     float[] f = new float[n];
                     if (raw != null) {
-                        checkBytes(what, raw, (long) n * 2);
                         ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                         for (int j = 0; j < n; j++) f[j] = Float.float16ToFloat(bb.getShort());
                     } else {
-                        checkCount(what, t.getInt32DataCount(), n);
                         for (int j = 0; j < n; j++) f[j] = Float.float16ToFloat((short) t.getInt32Data(j));
                     }
                     return new Const(dims, f, null);
@@ -1359,10 +1372,8 @@ public final class OnnxImporter {
                 case TensorProto.DataType.INT64_VALUE -> {
                     long[] l = new long[n];
                     if (raw != null) {
-                        checkBytes(what, raw, (long) n * 8);
                         raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(l);
                     } else {
-                        checkCount(what, t.getInt64DataCount(), n);
                         for (int j = 0; j < n; j++) l[j] = t.getInt64Data(j);
                     }
                     return new Const(dims, null, l);
@@ -1370,11 +1381,9 @@ public final class OnnxImporter {
                 case TensorProto.DataType.INT32_VALUE -> {
                     long[] l = new long[n];
                     if (raw != null) {
-                        checkBytes(what, raw, (long) n * 4);
                         ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
                         for (int j = 0; j < n; j++) l[j] = bb.getInt();
                     } else {
-                        checkCount(what, t.getInt32DataCount(), n);
                         for (int j = 0; j < n; j++) l[j] = t.getInt32Data(j);
                     }
                     return new Const(dims, null, l);
@@ -1382,6 +1391,14 @@ public final class OnnxImporter {
                 default -> throw new GraphException(what + " has data type " + dataTypeName(type)
                         + "; only FLOAT and FLOAT16 (widened) weights and INT64/INT32 shapes are supported");
             }
+        }
+
+        private static int typedCount(TensorProto t, int type) {
+            return switch (type) {
+                case TensorProto.DataType.FLOAT_VALUE -> t.getFloatDataCount();
+                case TensorProto.DataType.INT64_VALUE -> t.getInt64DataCount();
+                default -> t.getInt32DataCount(); // INT32 and FLOAT16 (as 16-bit patterns), the only others elementBytes accepts
+            };
         }
 
         private static int elementBytes(int type, String what) {
@@ -1444,6 +1461,9 @@ public final class OnnxImporter {
             }
             if (!real.startsWith(folder.toRealPath())) throw new FormatException(source + ": " + escape + " (a symbolic link leads out of it)");
             if (!Files.isRegularFile(real)) throw new FormatException(source + ": " + what + ": external data '" + location + "' is not a regular file");
+            if (expected > MAX_MODEL_BYTES) {
+                throw new FormatException(source + ": " + what + ": " + expected + " bytes of external data are more than one array can hold");
+            }
             if (length >= 0 && length != expected) {
                 throw new FormatException(source + ": " + what + ": external data length " + length + " differs from the " + expected + " bytes its shape needs");
             }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,8 @@ class SafeTensorsTest {
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}", f32(1)).getMessage().contains("scalar"));
         assertTrue(fails("{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}}", new byte[0]).getMessage().contains("empty"));
         assertTrue(fails("{\"a\":\"\u0001\"}", new byte[0]).getMessage().contains("control character"));
+        assertTrue(fails("{\"a\":{" + one + ",\"data_offsets\":[0,1.5E99999999999]}}", two).getMessage().contains("number out of range"),
+                "an exponent beyond BigDecimal's range (found by the fuzzer)");
     }
 
     @Test
@@ -149,6 +152,41 @@ class SafeTensorsTest {
         out.write(bad);
         Files.write(latin, out.toByteArray());
         assertTrue(assertThrows(FormatException.class, () -> SafeTensors.read(latin)).getMessage().contains("UTF-8"));
+    }
+
+    /** Every prefix of a valid file and random byte changes in its header: a FormatException naming the source, or a clean read. */
+    @Test
+    void truncatedAndGarbledBytesFailCleanly() throws Exception {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("conv.weight", new Tensor(Shape.of(2, 1, 3, 3), new float[18]));
+        m.put("conv.bias", new Tensor(Shape.of(2), new float[] {1, 2}));
+        Path p = dir.resolve("ok.safetensors");
+        SafeTensors.write(p, Weights.of(m));
+        byte[] good = Files.readAllBytes(p);
+        for (int cut = 0; cut < good.length; cut++) {
+            byte[] prefix = java.util.Arrays.copyOf(good, cut);
+            FormatException e = assertThrows(FormatException.class, () -> SafeTensors.read(MemorySegment.ofArray(prefix), "cut.safetensors"),
+                    "cut at " + cut);
+            assertTrue(e.getMessage().startsWith("cut.safetensors: "), e.getMessage());
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        int headerEnd = 8 + (int) ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        for (int i = 0; i < 500; i++) {
+            byte[] bad = good.clone();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) bad[r.nextInt(headerEnd)] = (byte) r.nextInt(256);
+            try {
+                SafeTensors.read(MemorySegment.ofArray(bad), "garbled.safetensors");
+            } catch (FormatException e) {
+                assertTrue(e.getMessage().startsWith("garbled.safetensors: "), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void readsFromMemoryAsFromAFile() throws Exception {
+        Path p = raw("mem.safetensors", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", f32(3, -4));
+        Weights w = SafeTensors.read(MemorySegment.ofArray(Files.readAllBytes(p)), "mem");
+        assertArrayEquals(new float[] {3, -4}, w.get("a").data());
     }
 
     /** A builtin's state_dict written as safetensors (with torchvision's I64 counters) loads onto the graph by name. */
