@@ -3,5 +3,6 @@ module googlenet.cli {
     requires googlenet.engine;
     requires info.picocli;
     requires jdk.management;
+    requires jdk.httpserver;
     opens googlenet.cli to info.picocli;
 }
