@@ -4,5 +4,6 @@ module googlenet.cli {
     requires info.picocli;
     requires jdk.management;
     requires java.desktop;
+    requires jdk.httpserver;
     opens googlenet.cli to info.picocli;
 }

@@ -9,6 +9,7 @@ import googlenet.graph.models.FashionMnist;
 import googlenet.graph.models.FashionPreprocessing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 /**
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * shows light clothes on black because its makers negated product photos taken on white — and then the training
  * script's table and pixel repetition ({@link FashionPreprocessing}).
  */
-final class FashionImages {
+final class FashionImages implements ImageInput {
     private final ImagePreprocessor toGray28;
     private final FashionPreprocessing preprocessing;
     private final float[] table;
@@ -31,13 +32,34 @@ final class FashionImages {
         this.maxPixels = maxPixels;
     }
 
-    int imageSize() {
+    @Override
+    public String name() {
+        return "fashion";
+    }
+
+    @Override
+    public int side() {
+        return preprocessing.outputSide();
+    }
+
+    @Override
+    public int imageSize() {
         return preprocessing.outputFloats();
     }
 
+    @Override
+    public void load(Path image, float[] x, int index) throws IOException {
+        write(ImageDecoder.read(image, maxPixels), x, index);
+    }
+
+    @Override
+    public void load(InputStream image, String name, float[] x, int index) throws IOException {
+        write(ImageDecoder.read(image, name, maxPixels), x, index);
+    }
+
     /** Writes the image as image {@code index} of the batch {@code x}; returns whether it was inverted. */
-    boolean load(Path image, float[] x, int index) throws IOException {
-        Pixels small = toGray28.prepare(ImageDecoder.read(image, maxPixels));
+    boolean write(Pixels decoded, float[] x, int index) {
+        Pixels small = toGray28.prepare(decoded);
         byte[] pixels = small.data().clone();
         boolean invert = lightBorder(pixels);
         if (invert) for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) (255 - (pixels[i] & 0xff));

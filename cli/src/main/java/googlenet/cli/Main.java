@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  */
 @Command(name = "googlenet", mixinStandardHelpOptions = true, version = "googlenet 0.1.0",
         description = "GoogLeNet inference on the JVM: Vector API kernels, FFM arenas.",
-        subcommands = {DemoCommand.class, WalkCommand.class, SummaryCommand.class, InfoCommand.class, BenchCommand.class, ExportCommand.class, GraphCommand.class, PlanCommand.class, RunCommand.class, ClassifyCommand.class, EvalCommand.class,
+        subcommands = {DemoCommand.class, WalkCommand.class, SummaryCommand.class, InfoCommand.class, BenchCommand.class, ExportCommand.class, GraphCommand.class, PlanCommand.class, RunCommand.class, ClassifyCommand.class, EvalCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error", "2:usage error or bad input",

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * images (the preprocessing itself is checked against PIL in the engine's tests), with softmax and ranking done here.
  */
 class ClassifyCliTest {
-    private static final Pattern JSON_ENTRY = Pattern.compile("\\{\"index\": (\\d+), \"label\": (null|\"[^\"]*\"), \"probability\": ([-0-9.eE]+)}");
+    static final Pattern JSON_ENTRY = Pattern.compile("\\{\"index\": (\\d+), \"label\": (null|\"[^\"]*\"), \"probability\": ([-0-9.eE]+)}");
     private static final Pattern JSON_IMAGE = Pattern.compile("\"image\": \"([^\"]+)\"");
 
     private static Path image(Path dir, String name, int width, int height, int seed) throws IOException {
@@ -58,7 +58,7 @@ class ClassifyCliTest {
     }
 
     /** d2l at 64×64 with 10 classes, input "x", ending in a Linear: classify applies softmax. */
-    private static Graph d2l() {
+    static Graph d2l() {
         return SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 5);
     }
 
@@ -79,7 +79,7 @@ class ClassifyCliTest {
     }
 
     /** The top k of one image, by the reference interpreter, softmax (unless the model has one) and a sort done here. */
-    private static List<Expected> expected(Graph g, Preset preset, Path image, boolean softmax, int k) throws IOException {
+    static List<Expected> expected(Graph g, Preset preset, Path image, boolean softmax, int k) throws IOException {
         float[] x = new float[preset.imageSize()];
         new ImagePreprocessor(preset).load(image, x, 0);
         Tensor y = ReferenceInterpreter.run(g, new Tensor(Shape.of(1, 3, preset.crop(), preset.crop()), x));
