@@ -105,7 +105,7 @@ def lookup_table():
 
 def preprocess(images_u8, table):
     """uint8 [N, 28, 28] -> float32 [N, 1, 56, 56]."""
-    x = table[torch.from_numpy(np.ascontiguousarray(images_u8)).long()]
+    x = table[torch.from_numpy(np.array(images_u8)).long()]
     x = x.repeat_interleave(SIZE // 28, dim=1).repeat_interleave(SIZE // 28, dim=2)
     return x.unsqueeze(1).contiguous()
 
@@ -203,7 +203,7 @@ def main():
         epoch, step = epoch + 1, 0
         save(epoch, step)
 
-    state = net.state_dict()
+    state = {k: v.detach().clone() for k, v in net.state_dict().items()}  # state_dict() shares storage with the net
     pred32 = predict(net, test_x, table)
     half = {k: v.half().float() for k, v in state.items()}
     net.load_state_dict(half)
