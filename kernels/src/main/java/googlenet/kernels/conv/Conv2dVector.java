@@ -72,6 +72,8 @@ final class Conv2dVector implements Kernel {
      * channel — the summation order of the scalar kernel. Built here for every tap range the tiles use.
      */
     private final long[][] runs;
+    /** The tile codes ({@link Conv2dVectorTiles#code}) {@link #run} calls, ascending. */
+    private final int[] codes;
 
     /** Whether the vector kernel handles this geometry (one group, no dilation, horizontal stride 1 or 2). */
     static boolean supports(ConvGeometry g) {
@@ -173,6 +175,15 @@ final class Conv2dVector implements Kernel {
                 }
             }
         }
+        java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
+        for (int ob = 1; ob <= 4; ob++) {
+            if (tileX[ob] != null) {
+                for (int p : tileLen[ob]) {
+                    used.add(Conv2dVectorTiles.code(partial, longRow ? 1 : stride, ob, p));
+                }
+            }
+        }
+        this.codes = used.stream().mapToInt(Integer::intValue).toArray();
         long multAdds = (long) out.batch() * g.multAdds(in.height(), in.width());
         long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
         long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
@@ -306,6 +317,22 @@ final class Conv2dVector implements Kernel {
             sizes[i] = i < big ? max : 1;
         }
         return sizes;
+    }
+
+    /** The tile codes this kernel runs (see {@link Conv2dVectorTiles#code}). */
+    int[] tileCodes() {
+        return codes.clone();
+    }
+
+    /**
+     * One call of the tile {@code code} over every tap of this kernel's first output pixels (for JIT warm-up on a
+     * scratch kernel: see {@link Conv2dKernels#tileWarmUps}); {@code arena} holds this kernel's tensors.
+     */
+    void callTile(int code, MemorySegment arena) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), 0, kh, 0, kw,
+                runs[runKey(0, kh, 0, kw)]);
     }
 
     @Override

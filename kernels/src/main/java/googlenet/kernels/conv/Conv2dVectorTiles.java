@@ -44,6 +44,19 @@ final class Conv2dVectorTiles {
         return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;
     }
 
+    static boolean isPartial(int code) {
+        return (code & 1 << 12) != 0;
+    }
+
+    static int stride(int code) {
+        return code >> 8 & 0xf;
+    }
+
+    /** The method name of the tile of {@code code}, e.g. {@code tile4x5s1}. */
+    static String name(int code) {
+        return "tile" + (code >> 4 & 0xf) + "x" + (code & 0xf) + "s" + stride(code) + (isPartial(code) ? "p" : "");
+    }
+
     /** Runs the tile of {@code code} (see {@link #code}). */
     static void tile(Conv2dVector k, int code, MemorySegment a, long in, long w, long bias, long out,
                      int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {
