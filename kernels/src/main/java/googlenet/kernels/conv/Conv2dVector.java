@@ -65,11 +65,11 @@ final class Conv2dVector implements Kernel {
     private final int[][] tileKxLo;
     private final int[][] tileKxHi;
     /**
-     * Full tiles: per tap range ({@link #runKey}), the channel steps the tile runs in one loop (entered once per tile,
-     * not once per input block and kernel row: C2's loop-entry code costs as much as several steps): pairs (input
-     * byte offset from tap (0, 0) of the tile's first pixel in input block 0, weight byte offset from the group's
-     * first tap), one per channel of each tap in range of each input block, in the order input block, ky, kx,
-     * channel — the summation order of the scalar kernel. Built here for every tap range the tiles use.
+     * Full tiles: per tap range ({@link #runKey}), the taps whose C channel steps each the tile runs in one loop
+     * (entered once per tile, not once per input block and kernel row: C2's loop-entry code costs as much as several
+     * steps): pairs (input byte offset from tap (0, 0) of the tile's first pixel in input block 0, weight byte offset
+     * from the group's first tap), one per tap in range of each input block, in the order input block, ky, kx — with
+     * the channels inside, the summation order of the scalar kernel. Built here for every tap range the tiles use.
      */
     private final long[][] runs;
     /** The tile codes ({@link Conv2dVectorTiles#code}) {@link #run} calls, ascending. */
@@ -206,15 +206,13 @@ final class Conv2dVector implements Kernel {
     }
 
     private long[] buildRuns(int kyLo, int kyHi, int kxLo, int kxHi) {
-        long[] r = new long[2 * inBlocks * (kyHi - kyLo) * (kxHi - kxLo) * C];
+        long[] r = new long[2 * inBlocks * (kyHi - kyLo) * (kxHi - kxLo)];
         int i = 0;
         for (int icb = 0; icb < inBlocks; icb++) {
             for (int ky = kyLo; ky < kyHi; ky++) {
                 for (int kx = kxLo; kx < kxHi; kx++) {
-                    for (int c = 0; c < C; c++) {
-                        r[i++] = icb * inBlockStride + ky * inRowStride + kx * PIX + (long) c * Float.BYTES;
-                        r[i++] = icb * weightInBlockStride + ((long) ky * kernelW + kx) * tapBytes + c * PIX;
-                    }
+                    r[i++] = icb * inBlockStride + ky * inRowStride + kx * PIX;
+                    r[i++] = icb * weightInBlockStride + ((long) ky * kernelW + kx) * tapBytes;
                 }
             }
         }

@@ -67,9 +67,9 @@ final class Conv2dVectorTiles {
             case 0x12a -> tile2x10s1(k, a, in, w, bias, out, runs);
             case 0x129 -> tile2x9s1(k, a, in, w, bias, out, runs);
             case 0x121 -> tile2x1s1(k, a, in, w, bias, out, runs);
-            case 0x136 -> tile3x6s1(k, a, in, w, bias, out, runs);
-            case 0x135 -> tile3x5s1(k, a, in, w, bias, out, runs);
-            case 0x131 -> tile3x1s1(k, a, in, w, bias, out, runs);
+            case 0x136 -> tile3x6s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x135 -> tile3x5s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x131 -> tile3x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x145 -> tile4x5s1(k, a, in, w, bias, out, runs);
             case 0x144 -> tile4x4s1(k, a, in, w, bias, out, runs);
             case 0x141 -> tile4x1s1(k, a, in, w, bias, out, runs);
@@ -77,8 +77,8 @@ final class Conv2dVectorTiles {
             case 0x21b -> tile1x11s2(k, a, in, w, bias, out, runs);
             case 0x22a -> tile2x10s2(k, a, in, w, bias, out, runs);
             case 0x229 -> tile2x9s2(k, a, in, w, bias, out, runs);
-            case 0x236 -> tile3x6s2(k, a, in, w, bias, out, runs);
-            case 0x235 -> tile3x5s2(k, a, in, w, bias, out, runs);
+            case 0x236 -> tile3x6s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x235 -> tile3x5s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x245 -> tile4x5s2(k, a, in, w, bias, out, runs);
             case 0x244 -> tile4x4s2(k, a, in, w, bias, out, runs);
             case 0x111c -> tile1x12s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
@@ -110,13 +110,17 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = k.weights;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 11 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 11 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -163,13 +167,17 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = k.weights;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -213,18 +221,22 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = k.weights;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = PIX;
-        for (int j = 0; j < runs.length; j += 4) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[j + 2], Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[j + 3], wspan);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
             a0_0_1 = x0_1.fma(w0_1, a0_0_1);
@@ -242,13 +254,17 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo1 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 9 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 9 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -314,13 +330,17 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo1 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -381,20 +401,24 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo1 + PIX;
-        for (int j = 0; j < runs.length; j += 4) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[j + 2], Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[j + 3], wspan);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
@@ -410,50 +434,60 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                long[] runs) {
+                                int kyLo, int kyHi, int kxLo, int kxHi) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
+        final long wi = k.weightInBlockStride;
+        final long ib = k.inBlockStride;
+        final long ir = k.inRowStride;
+        final long wr = k.kernelW * TAP;
+        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
-        final long wspan = wo2 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 5 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
-            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
-            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
-            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
-            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
-            a0_0 = x0_0.fma(w0_0, a0_0);
-            a1_0 = x0_0.fma(w1_0, a1_0);
-            a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
-            a0_1 = x1_0.fma(w0_0, a0_1);
-            a1_1 = x1_0.fma(w1_0, a1_1);
-            a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
-            a0_2 = x2_0.fma(w0_0, a0_2);
-            a1_2 = x2_0.fma(w1_0, a1_2);
-            a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
-            a0_3 = x3_0.fma(w0_0, a0_3);
-            a1_3 = x3_0.fma(w1_0, a1_3);
-            a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
-            a0_4 = x4_0.fma(w0_0, a0_4);
-            a1_4 = x4_0.fma(w1_0, a1_4);
-            a2_4 = x4_0.fma(w2_0, a2_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
-            a0_5 = x5_0.fma(w0_0, a0_5);
-            a1_5 = x5_0.fma(w1_0, a1_5);
-            a2_5 = x5_0.fma(w2_0, a2_5);
+        final long inStart = in + kxLo * PIX;
+        final long wStart = w + kxLo * TAP;
+        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
+        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
+        for (int icb = 0; icb < blocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                final long ip = inStart + icb * ib + ky * ir;
+                final long wp = wStart + icb * wi + ky * wr;
+                final long end = ip + span;
+                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    a2_5 = x5_0.fma(w2_0, a2_5);
+                }
+            }
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -478,46 +512,56 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                long[] runs) {
+                                int kyLo, int kyHi, int kxLo, int kxHi) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
+        final long wi = k.weightInBlockStride;
+        final long ib = k.inBlockStride;
+        final long ir = k.inRowStride;
+        final long wr = k.kernelW * TAP;
+        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
-        final long wspan = wo2 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
-            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
-            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
-            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
-            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
-            a0_0 = x0_0.fma(w0_0, a0_0);
-            a1_0 = x0_0.fma(w1_0, a1_0);
-            a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
-            a0_1 = x1_0.fma(w0_0, a0_1);
-            a1_1 = x1_0.fma(w1_0, a1_1);
-            a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
-            a0_2 = x2_0.fma(w0_0, a0_2);
-            a1_2 = x2_0.fma(w1_0, a1_2);
-            a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
-            a0_3 = x3_0.fma(w0_0, a0_3);
-            a1_3 = x3_0.fma(w1_0, a1_3);
-            a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
-            a0_4 = x4_0.fma(w0_0, a0_4);
-            a1_4 = x4_0.fma(w1_0, a1_4);
-            a2_4 = x4_0.fma(w2_0, a2_4);
+        final long inStart = in + kxLo * PIX;
+        final long wStart = w + kxLo * TAP;
+        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
+        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
+        for (int icb = 0; icb < blocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                final long ip = inStart + icb * ib + ky * ir;
+                final long wp = wStart + icb * wi + ky * wr;
+                final long end = ip + span;
+                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                }
+            }
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -539,39 +583,48 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                long[] runs) {
+                                int kyLo, int kyHi, int kxLo, int kxHi) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
+        final long wi = k.weightInBlockStride;
+        final long ib = k.inBlockStride;
+        final long ir = k.inRowStride;
+        final long wr = k.kernelW * TAP;
+        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
-        final long wspan = wo2 + PIX;
-        for (int j = 0; j < runs.length; j += 4) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
-            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
-            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
-            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
-            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
-            a0_0 = x0_0.fma(w0_0, a0_0);
-            a1_0 = x0_0.fma(w1_0, a1_0);
-            a2_0 = x0_0.fma(w2_0, a2_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[j + 2], Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[j + 3], wspan);
-            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
-            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
-            final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
-            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
-            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
-            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
-            a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+        final long inStart = in + kxLo * PIX;
+        final long wStart = w + kxLo * TAP;
+        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
+        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
+        for (int icb = 0; icb < blocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                final long ip = inStart + icb * ib + ky * ir;
+                final long wp = wStart + icb * wi + ky * wr;
+                final long end = ip + span;
+                // The run is a whole number of blocks (an even count): step two at a time.
+                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector w0_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX, NO);
+                    final FloatVector w1_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo1, NO);
+                    final FloatVector w2_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo2, NO);
+                    final FloatVector x0_1 = FloatVector.broadcast(S, a.get(F, xj + Float.BYTES));
+                    a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+                    a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+                    a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+                }
+            }
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -597,13 +650,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo3 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -672,13 +729,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo3 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -738,13 +799,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a3_0 = b3, a3_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo3 + PIX;
-        for (int j = 0; j < runs.length; j += 4) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -754,8 +819,8 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[j + 2], Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[j + 3], wspan);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
@@ -783,13 +848,17 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = k.weights;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 22 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 22 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -836,13 +905,17 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = k.weights;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 20 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 20 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -889,13 +962,17 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo1 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 18 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 18 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -961,13 +1038,17 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo1 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 16 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 16 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1021,50 +1102,60 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                long[] runs) {
+                                int kyLo, int kyHi, int kxLo, int kxHi) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
+        final long wi = k.weightInBlockStride;
+        final long ib = k.inBlockStride;
+        final long ir = k.inRowStride;
+        final long wr = k.kernelW * TAP;
+        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
-        final long wspan = wo2 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
-            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
-            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
-            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
-            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
-            a0_0 = x0_0.fma(w0_0, a0_0);
-            a1_0 = x0_0.fma(w1_0, a1_0);
-            a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
-            a0_1 = x1_0.fma(w0_0, a0_1);
-            a1_1 = x1_0.fma(w1_0, a1_1);
-            a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
-            a0_2 = x2_0.fma(w0_0, a0_2);
-            a1_2 = x2_0.fma(w1_0, a1_2);
-            a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
-            a0_3 = x3_0.fma(w0_0, a0_3);
-            a1_3 = x3_0.fma(w1_0, a1_3);
-            a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
-            a0_4 = x4_0.fma(w0_0, a0_4);
-            a1_4 = x4_0.fma(w1_0, a1_4);
-            a2_4 = x4_0.fma(w2_0, a2_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
-            a0_5 = x5_0.fma(w0_0, a0_5);
-            a1_5 = x5_0.fma(w1_0, a1_5);
-            a2_5 = x5_0.fma(w2_0, a2_5);
+        final long inStart = in + kxLo * PIX;
+        final long wStart = w + kxLo * TAP;
+        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
+        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
+        for (int icb = 0; icb < blocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                final long ip = inStart + icb * ib + ky * ir;
+                final long wp = wStart + icb * wi + ky * wr;
+                final long end = ip + span;
+                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
+                    a0_5 = x5_0.fma(w0_0, a0_5);
+                    a1_5 = x5_0.fma(w1_0, a1_5);
+                    a2_5 = x5_0.fma(w2_0, a2_5);
+                }
+            }
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1089,46 +1180,56 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                long[] runs) {
+                                int kyLo, int kyHi, int kxLo, int kxHi) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
+        final long wi = k.weightInBlockStride;
+        final long ib = k.inBlockStride;
+        final long ir = k.inRowStride;
+        final long wr = k.kernelW * TAP;
+        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
-        final long wspan = wo2 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
-            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
-            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
-            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
-            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
-            a0_0 = x0_0.fma(w0_0, a0_0);
-            a1_0 = x0_0.fma(w1_0, a1_0);
-            a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
-            a0_1 = x1_0.fma(w0_0, a0_1);
-            a1_1 = x1_0.fma(w1_0, a1_1);
-            a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
-            a0_2 = x2_0.fma(w0_0, a0_2);
-            a1_2 = x2_0.fma(w1_0, a1_2);
-            a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
-            a0_3 = x3_0.fma(w0_0, a0_3);
-            a1_3 = x3_0.fma(w1_0, a1_3);
-            a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
-            a0_4 = x4_0.fma(w0_0, a0_4);
-            a1_4 = x4_0.fma(w1_0, a1_4);
-            a2_4 = x4_0.fma(w2_0, a2_4);
+        final long inStart = in + kxLo * PIX;
+        final long wStart = w + kxLo * TAP;
+        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
+        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
+        for (int icb = 0; icb < blocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                final long ip = inStart + icb * ib + ky * ir;
+                final long wp = wStart + icb * wi + ky * wr;
+                final long end = ip + span;
+                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
+                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
+                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
+                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
+                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
+                    a0_0 = x0_0.fma(w0_0, a0_0);
+                    a1_0 = x0_0.fma(w1_0, a1_0);
+                    a2_0 = x0_0.fma(w2_0, a2_0);
+                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
+                    a0_1 = x1_0.fma(w0_0, a0_1);
+                    a1_1 = x1_0.fma(w1_0, a1_1);
+                    a2_1 = x1_0.fma(w2_0, a2_1);
+                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
+                    a0_2 = x2_0.fma(w0_0, a0_2);
+                    a1_2 = x2_0.fma(w1_0, a1_2);
+                    a2_2 = x2_0.fma(w2_0, a2_2);
+                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
+                    a0_3 = x3_0.fma(w0_0, a0_3);
+                    a1_3 = x3_0.fma(w1_0, a1_3);
+                    a2_3 = x3_0.fma(w2_0, a2_3);
+                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
+                    a0_4 = x4_0.fma(w0_0, a0_4);
+                    a1_4 = x4_0.fma(w1_0, a1_4);
+                    a2_4 = x4_0.fma(w2_0, a2_4);
+                }
+            }
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1163,13 +1264,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo3 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1238,13 +1343,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at
-        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant
-        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
         final long wspan = wo3 + PIX;
-        for (int j = 0; j < runs.length; j += 2) {
-            final MemorySegment xs0 = a.asSlice(in + runs[j], 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[j + 1], wspan);
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);

@@ -121,7 +121,7 @@ public final class Conv2dVectorTilesGenerator {
                     for (int p : pixelCounts(ob, s)) {
                         o.printf("            case 0x%x -> %s(k, a, in, w, bias, out, %s);%n",
                                 (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1),
-                                part == 1 ? "kyLo, kyHi, kxLo, kxHi" : "runs");
+                                takesRanges(ob, part == 1) ? "kyLo, kyHi, kxLo, kxHi" : "runs");
                     }
                 }
             }
@@ -153,16 +153,20 @@ public final class Conv2dVectorTilesGenerator {
         o.println();
         o.printf("    private static void %s(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,%n",
                 name(ob, p, s, partial));
-        o.println(partial ? "                                int kyLo, int kyHi, int kxLo, int kxHi) {"
+        o.println(takesRanges(ob, partial) ? "                                int kyLo, int kyHi, int kxLo, int kxHi) {"
                 : "                                long[] runs) {");
+        boolean nested = !partial && takesRanges(ob, partial);
         o.println("        final MemorySegment ws = k.weights;");
         for (int b = 1; b < ob; b++) {
             o.printf("        final long wo%d = %s;%n", b, b == 1 ? "k.weightBlockStride" : b + " * k.weightBlockStride");
         }
-        if (partial) {
+        if (partial || nested) {
             o.println("        final long wi = k.weightInBlockStride;");
             o.println("        final long ib = k.inBlockStride;");
             o.println("        final long ir = k.inRowStride;");
+            if (nested) {
+                o.println("        final long wr = k.kernelW * TAP;");
+            }
             o.println("        final int blocks = k.inBlocks;");
         }
         for (int b = 0; b < ob; b++) {
@@ -178,19 +182,45 @@ public final class Conv2dVectorTilesGenerator {
             }
             o.println(line.append(';'));
         }
-        if (partial) {
+        if (partial || nested) {
             o.println("        final long inStart = in + kxLo * PIX;");
         }
-        if (!partial) {
-            o.println("        // One loop over every channel step of the tile (see Conv2dVector#runs): step j reads the input at");
-            o.println("        // in + runs[2j] and the weights at w + runs[2j + 1]. It reads through slices (constant or loop-invariant");
-            o.println("        // lengths), so its loads at constant or loop-invariant offsets in them need no per-load bounds checks.");
+        if (nested) {
+            o.println("        final long wStart = w + kxLo * TAP;");
+            o.println("        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.");
+            o.println("        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;");
+            o.println("        for (int icb = 0; icb < blocks; icb++) {");
+            o.println("            for (int ky = kyLo; ky < kyHi; ky++) {");
+            o.println("                final long ip = inStart + icb * ib + ky * ir;");
+            o.println("                final long wp = wStart + icb * wi + ky * wr;");
+            o.println("                final long end = ip + span;");
+            if (sets == 1) {
+                o.println("                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {");
+                body(o, ob, p, s, "                    ", "xj", "wj", 0);
+            } else {
+                o.println("                // The run is a whole number of blocks (an even count): step two at a time.");
+                o.println("                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {");
+                body(o, ob, p, s, "                    ", "xj", "wj", 0);
+                body(o, ob, p, s, "                    ", "xj + Float.BYTES", "wj + PIX", 1);
+            }
+            o.println("                }");
+            o.println("            }");
+            o.println("        }");
+        } else if (!partial) {
+            o.println("        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at");
+            o.println("        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of");
+            o.println("        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no");
+            o.println("        // per-load bounds checks; the loop is entered once per tile.");
             o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
-            o.printf("        for (int j = 0; j < runs.length; j += %d) {%n", 2 * sets);
+            o.println("        final int steps = runs.length / 2 * C;");
+            o.printf("        for (int j = 0; j < steps; j += %d) {%n", sets);
+            o.println("            final int tap = j / C * 2;");
+            o.println("            final long c = j % C;");
             for (int set = 0; set < sets; set++) {
-                o.printf("            final MemorySegment xs%d = a.asSlice(in + runs[j%s], %s);%n", set, set == 0 ? "" : " + 2",
-                        inputSpan(p, s));
-                o.printf("            final MemorySegment wl%d = ws.asSlice(w + runs[j + %d], wspan);%n", set, 2 * set + 1);
+                o.printf("            final MemorySegment xs%d = a.asSlice(in + runs[tap] + %s * Float.BYTES, %s);%n", set,
+                        set == 0 ? "c" : "(c + " + set + ")", inputSpan(p, s));
+                o.printf("            final MemorySegment wl%d = ws.asSlice(w + runs[tap + 1] + %s * PIX, wspan);%n", set,
+                        set == 0 ? "c" : "(c + " + set + ")");
                 for (int b = 0; b < ob; b++) {
                     o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
                             b == 0 ? "0" : "wo" + b);
@@ -254,6 +284,15 @@ public final class Conv2dVectorTilesGenerator {
                 o.printf("%s%s = x%d_%d.fma(w%d_%d, %s);%n", indent, acc(b, q, set), q, set, b, set, acc(b, q, set));
             }
         }
+    }
+
+    /**
+     * Whether the tile takes its tap ranges and loops per input block and kernel row (the partial tiles, and the full
+     * tiles of 3 output blocks: their one-loop form measured 10–20 % slower, its per-step table and slice checks
+     * weighing more against 15–18 FMAs per step than against 20) rather than a table of taps and one loop.
+     */
+    static boolean takesRanges(int ob, boolean partial) {
+        return partial || ob == 3;
     }
 
     /** Bytes one channel step of a {@code p}-pixel tile of stride {@code s} reads from the input (one float per pixel). */
