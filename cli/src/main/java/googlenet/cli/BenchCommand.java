@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * Stopped with Ctrl-C, it prints what it measured so far.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure latency (min/median/p99), images/s, GFLOP/s, % of the FMA peak and heap bytes per run.")
+        description = "Measure latency (min/median/p99), images/s, GFLOP/s, %% of the FMA peak and heap bytes per run.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;

@@ -104,7 +104,8 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Runs the plan for this batch size until the JIT has compiled every kernel, so that the first real
+     * Calls every conv register tile the plan uses on a scratch problem until C2 has compiled it, then runs the plan
+     * for this batch size until the JIT has compiled every kernel, so that the first real
      * inference runs at full speed and allocates nothing. Takes a few seconds; a service calls it once at start.
      */
     public void warmUp(int batch) {

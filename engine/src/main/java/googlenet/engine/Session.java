@@ -4,13 +4,17 @@ import googlenet.engine.plan.Plan;
 import googlenet.graph.Shape;
 import googlenet.graph.Tensor;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.layout.HeapCopy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Session implements AutoCloseable {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     private final Model model;
     private final Plan plan;
@@ -163,6 +168,7 @@ public final class Session implements AutoCloseable {
         begin();
         try {
             var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            warmUpTiles(bean, minRounds, maxNanosRuns);
             long executions = 0;
             for (Kernel k : kernels) {
                 long deadline = System.nanoTime() + maxNanosPerStep;
@@ -184,6 +190,42 @@ public final class Session implements AutoCloseable {
         } finally {
             end();
         }
+    }
+
+    /**
+     * Calls every conv register tile the plan uses on a small scratch problem, round-robin, until each has run at least
+     * {@code minCalls} times and stopped allocating (the JIT has compiled it: interpreted and C1 code box every vector),
+     * or {@code maxNanos} pass. A tile the plan runs only at a few border pixels or in one small step would otherwise
+     * reach C2 long after the hot ones. Returns the calls per tile, in the order of {@link Conv2dKernels#tilesUsed}.
+     */
+    Map<String, Integer> warmUpTiles(com.sun.management.ThreadMXBean bean, int minCalls, long maxNanos) {
+        Map<String, Integer> calls = new LinkedHashMap<>();
+        // A shared arena, as the session's and the weights' are: the tiles' profiles then see the same segment types.
+        try (Arena scratch = Arena.ofShared()) {
+            List<Conv2dKernels.TileCall> tiles = Conv2dKernels.tileWarmUps(Arrays.asList(kernels), scratch);
+            int[] clean = new int[tiles.size()];
+            int[] count = new int[tiles.size()];
+            long deadline = System.nanoTime() + maxNanos;
+            for (boolean pending = true; pending && System.nanoTime() < deadline; ) {
+                pending = false;
+                for (int i = 0; i < tiles.size(); i++) {
+                    if (count[i] >= minCalls && clean[i] >= 3) continue;
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    tiles.get(i).call().run();
+                    count[i]++;
+                    clean[i] = bean.getCurrentThreadAllocatedBytes() == before ? clean[i] + 1 : 0;
+                    pending = true;
+                }
+            }
+            for (int i = 0; i < tiles.size(); i++) {
+                calls.put(tiles.get(i).tile(), count[i]);
+                if (clean[i] < 3) {
+                    String tile = tiles.get(i).tile();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "warm-up: " + tile + " still not compiled");
+                }
+            }
+        }
+        return calls;
     }
 
     private void execute() {

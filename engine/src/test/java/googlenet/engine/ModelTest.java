@@ -8,12 +8,15 @@ import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;
 import googlenet.graph.Tensor;
 import googlenet.graph.models.Builtins;
+import googlenet.kernels.Blocking;
+import googlenet.kernels.conv.Conv2dKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The compiled engine against the reference interpreter, and the API's promises. */
 class ModelTest {
@@ -86,6 +90,19 @@ class ModelTest {
             try (Model model = Model.builtin(name, 0, Options.threads(1))) {
                 assertEquals(9, model.plan(1).zeroCopyConcats(), name);
             }
+        }
+    }
+
+    @Test
+    void warmUpCallsEveryConvTileThePlanUses() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        try (Model model = Model.builtin("d2l", 0, Options.threads(1)); Session s = model.newSession(1)) {
+            List<String> used = Conv2dKernels.tilesUsed(Arrays.asList(model.plan(1).kernels()));
+            assertTrue(used.contains("tile4x5s1") && used.stream().anyMatch(t -> t.endsWith("p")), used::toString);
+            Map<String, Integer> calls = s.warmUpTiles(bean, 20, 60_000_000_000L);
+            assertEquals(used, List.copyOf(calls.keySet()));
+            calls.forEach((tile, n) -> assertTrue(n >= 20, tile + " called " + n + " times"));
         }
     }
 

@@ -4,7 +4,12 @@ import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Builds convolution steps over NCHWc tensors. {@link #create} picks the Vector API register-tiled kernel when
@@ -33,6 +38,63 @@ public final class Conv2dKernels {
     public static Kernel createScalar(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
         check(g, w, in, out);
         return new Conv2dScalar(g, w, relu, in, out);
+    }
+
+    /** One call of one register tile on a small scratch problem (see {@link #tileWarmUps}). */
+    public record TileCall(String tile, Runnable call) {
+    }
+
+    /**
+     * For JIT warm-up: the distinct register tiles that {@code kernels} (a plan's steps; other kernels are ignored)
+     * run, each as a call on a small scratch convolution in {@code arena} (zeros, a few KB). A tile method is
+     * compiled by C2 only after thousands of calls or loop iterations; a tile that a plan runs only at a few border
+     * pixels or in one small step would otherwise stay interpreted (boxing every vector) long after the hot tiles
+     * are compiled. Calling each of these until it stops allocating brings every tile a plan uses to C2 cheaply.
+     */
+    public static List<TileCall> tileWarmUps(Iterable<Kernel> kernels, Arena arena) {
+        Objects.requireNonNull(arena, "arena");
+        TreeSet<Integer> codes = tileCodes(kernels);
+        List<TileCall> calls = new ArrayList<>();
+        if (codes.isEmpty()) return calls;
+        // One scratch kernel per flavour (channel kind, stride): a 3×3 unpadded convolution, 4 output blocks, a row wide
+        // enough for the widest tile; each tile code runs over all its taps at the first output pixels.
+        Scratch[] scratch = new Scratch[4];
+        for (int code : codes) {
+            boolean partial = Conv2dVectorTiles.isPartial(code);
+            int stride = Conv2dVectorTiles.stride(code);
+            int index = (partial ? 2 : 0) + stride - 1;
+            if (scratch[index] == null) scratch[index] = Scratch.of(partial, stride, arena);
+            Scratch s = scratch[index];
+            calls.add(new TileCall(Conv2dVectorTiles.name(code), () -> s.kernel.callTile(code, s.memory)));
+        }
+        return calls;
+    }
+
+    /** The names of the register tiles ({@code tile4x5s1}, …) the vector convolutions among {@code kernels} run. */
+    public static List<String> tilesUsed(Iterable<Kernel> kernels) {
+        return tileCodes(kernels).stream().map(Conv2dVectorTiles::name).toList();
+    }
+
+    private static TreeSet<Integer> tileCodes(Iterable<Kernel> kernels) {
+        TreeSet<Integer> codes = new TreeSet<>();
+        for (Kernel k : kernels) {
+            if (k instanceof Conv2dVector v) {
+                for (int code : v.tileCodes()) codes.add(code);
+            }
+        }
+        return codes;
+    }
+
+    private record Scratch(Conv2dVector kernel, MemorySegment memory) {
+        static Scratch of(boolean partial, int stride, Arena arena) {
+            int inChannels = partial ? 3 : Blocking.LANES;
+            int width = (Conv2dVectorTiles.MAX_PIXELS[1] - 1) * stride + 3;
+            ConvGeometry g = ConvGeometry.of(inChannels, 4 * Blocking.LANES, 3, stride, 0);
+            PackedConvWeights w = PackedConvWeights.pack(g, new float[g.outChannels() * inChannels * 9], null, arena);
+            BlockedTensor in = BlockedTensor.dense(0, 1, inChannels, 3, width);
+            BlockedTensor out = BlockedTensor.dense(in.end(), 1, g.outChannels(), 1, g.outWidth(width));
+            return new Scratch(new Conv2dVector(g, w, false, in, out), arena.allocate(out.end(), 64));
+        }
     }
 
     private static void check(ConvGeometry g, PackedConvWeights w, BlockedTensor in, BlockedTensor out) {

@@ -64,6 +64,16 @@ final class Conv2dVector implements Kernel {
     private final int[][] tileLen;
     private final int[][] tileKxLo;
     private final int[][] tileKxHi;
+    /**
+     * Full tiles: per tap range ({@link #runKey}), the taps whose C channel steps each the tile runs in one loop
+     * (entered once per tile, not once per input block and kernel row: C2's loop-entry code costs as much as several
+     * steps): pairs (input byte offset from tap (0, 0) of the tile's first pixel in input block 0, weight byte offset
+     * from the group's first tap), one per tap in range of each input block, in the order input block, ky, kx — with
+     * the channels inside, the summation order of the scalar kernel. Built here for every tap range the tiles use.
+     */
+    private final long[][] runs;
+    /** The tile codes ({@link Conv2dVectorTiles#code}) {@link #run} calls, ascending. */
+    private final int[] codes;
 
     /** Whether the vector kernel handles this geometry (one group, no dilation, horizontal stride 1 or 2). */
     static boolean supports(ConvGeometry g) {
@@ -148,10 +158,65 @@ final class Conv2dVector implements Kernel {
                 }
             }
         }
+        runs = new long[(g.kernelH() + 1) * (g.kernelH() + 1) * (g.kernelW() + 1) * (g.kernelW() + 1)][];
+        if (!partial) {
+            for (int oy = 0; oy < (longRow ? 1 : out.height()); oy++) {
+                int kyLo = longRow ? 0 : rowKyLo(oy);
+                int kyHi = longRow ? 1 : rowKyHi(oy);
+                for (int ob = 1; ob <= 4; ob++) {
+                    if (tileX[ob] != null) {
+                        for (int t = 0; t < tileX[ob].length; t++) {
+                            int key = runKey(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
+                            if (runs[key] == null) {
+                                runs[key] = buildRuns(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
+        for (int ob = 1; ob <= 4; ob++) {
+            if (tileX[ob] != null) {
+                for (int p : tileLen[ob]) {
+                    used.add(Conv2dVectorTiles.code(partial, longRow ? 1 : stride, ob, p));
+                }
+            }
+        }
+        this.codes = used.stream().mapToInt(Integer::intValue).toArray();
         long multAdds = (long) out.batch() * g.multAdds(in.height(), in.width());
         long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
         long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
         this.chunks = Math.clamp(perImageGroup, 1, units);
+    }
+
+    private int rowKyLo(int oy) {
+        return Math.max(0, g.padTop() - oy * g.strideH());
+    }
+
+    private int rowKyHi(int oy) {
+        int iy = oy * g.strideH() - g.padTop();
+        return Math.max(rowKyLo(oy), Math.min(g.kernelH(), in.height() - iy));
+    }
+
+    private int runKey(int kyLo, int kyHi, int kxLo, int kxHi) {
+        int kh = g.kernelH() + 1;
+        int kw = g.kernelW() + 1;
+        return ((kyLo * kh + kyHi) * kw + kxLo) * kw + kxHi;
+    }
+
+    private long[] buildRuns(int kyLo, int kyHi, int kxLo, int kxHi) {
+        long[] r = new long[2 * inBlocks * (kyHi - kyLo) * (kxHi - kxLo)];
+        int i = 0;
+        for (int icb = 0; icb < inBlocks; icb++) {
+            for (int ky = kyLo; ky < kyHi; ky++) {
+                for (int kx = kxLo; kx < kxHi; kx++) {
+                    r[i++] = icb * inBlockStride + ky * inRowStride + kx * PIX;
+                    r[i++] = icb * weightInBlockStride + ((long) ky * kernelW + kx) * tapBytes;
+                }
+            }
+        }
+        return r;
     }
 
     /** Splits one output row (or the long row) into tiles for {@code ob} output blocks. */
@@ -252,6 +317,22 @@ final class Conv2dVector implements Kernel {
         return sizes;
     }
 
+    /** The tile codes this kernel runs (see {@link Conv2dVectorTiles#code}). */
+    int[] tileCodes() {
+        return codes.clone();
+    }
+
+    /**
+     * One call of the tile {@code code} over every tap of this kernel's first output pixels (for JIT warm-up on a
+     * scratch kernel: see {@link Conv2dKernels#tileWarmUps}); {@code arena} holds this kernel's tensors.
+     */
+    void callTile(int code, MemorySegment arena) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), 0, kh, 0, kw,
+                runs[runKey(0, kh, 0, kw)]);
+    }
+
     @Override
     public int tasks() {
         return out.batch() * groupSize.length * chunks;
@@ -274,10 +355,11 @@ final class Conv2dVector implements Kernel {
         if (longRow) {
             int t0 = (int) ((long) chunk * x.length / chunks);
             int t1 = (int) ((long) (chunk + 1) * x.length / chunks);
+            long[] longRuns = runs[runKey(0, 1, 0, 1)];
             for (int t = t0; t < t1; t++) {
                 long px = x[t] * PIX;
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
-                        outImage + px, 0, 1, 0, 1);
+                        outImage + px, 0, 1, 0, 1, longRuns);
             }
             return;
         }
@@ -293,12 +375,13 @@ final class Conv2dVector implements Kernel {
             int iy = oy * g.strideH() - g.padTop();
             int kyLo = Math.max(0, -iy);
             int kyHi = Math.max(kyLo, Math.min(kh, inH - iy));
+            int rowKey = runKey(kyLo, kyHi, 0, 0);
             long inRow = inImage + iy * inRowStride;
             long outRow = outImage + oy * outRowStride;
             for (int t = 0; t < x.length; t++) {
                 long ix = (long) x[t] * stride - g.padLeft();
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inRow + ix * PIX, w, bias,
-                        outRow + x[t] * PIX, kyLo, kyHi, kxLo[t], kxHi[t]);
+                        outRow + x[t] * PIX, kyLo, kyHi, kxLo[t], kxHi[t], runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]]);
             }
         }
     }

@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
  * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.
  * {@code in} is the byte offset of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding;
  * only taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,
- * {@code out} the first output pixel of the first output block.
+ * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of
+ * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.
  */
 final class Conv2dVectorTiles {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -43,30 +44,43 @@ final class Conv2dVectorTiles {
         return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;
     }
 
+    static boolean isPartial(int code) {
+        return (code & 1 << 12) != 0;
+    }
+
+    static int stride(int code) {
+        return code >> 8 & 0xf;
+    }
+
+    /** The method name of the tile of {@code code}, e.g. {@code tile4x5s1}. */
+    static String name(int code) {
+        return "tile" + (code >> 4 & 0xf) + "x" + (code & 0xf) + "s" + stride(code) + (isPartial(code) ? "p" : "");
+    }
+
     /** Runs the tile of {@code code} (see {@link #code}). */
     static void tile(Conv2dVector k, int code, MemorySegment a, long in, long w, long bias, long out,
-                     int kyLo, int kyHi, int kxLo, int kxHi) {
+                     int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {
         switch (code) {
-            case 0x11c -> tile1x12s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x11b -> tile1x11s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x111 -> tile1x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x12a -> tile2x10s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x129 -> tile2x9s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x121 -> tile2x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x11c -> tile1x12s1(k, a, in, w, bias, out, runs);
+            case 0x11b -> tile1x11s1(k, a, in, w, bias, out, runs);
+            case 0x111 -> tile1x1s1(k, a, in, w, bias, out, runs);
+            case 0x12a -> tile2x10s1(k, a, in, w, bias, out, runs);
+            case 0x129 -> tile2x9s1(k, a, in, w, bias, out, runs);
+            case 0x121 -> tile2x1s1(k, a, in, w, bias, out, runs);
             case 0x136 -> tile3x6s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x135 -> tile3x5s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x131 -> tile3x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x145 -> tile4x5s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x144 -> tile4x4s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x141 -> tile4x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x21c -> tile1x12s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x21b -> tile1x11s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x22a -> tile2x10s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x229 -> tile2x9s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x145 -> tile4x5s1(k, a, in, w, bias, out, runs);
+            case 0x144 -> tile4x4s1(k, a, in, w, bias, out, runs);
+            case 0x141 -> tile4x1s1(k, a, in, w, bias, out, runs);
+            case 0x21c -> tile1x12s2(k, a, in, w, bias, out, runs);
+            case 0x21b -> tile1x11s2(k, a, in, w, bias, out, runs);
+            case 0x22a -> tile2x10s2(k, a, in, w, bias, out, runs);
+            case 0x229 -> tile2x9s2(k, a, in, w, bias, out, runs);
             case 0x236 -> tile3x6s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x235 -> tile3x5s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x245 -> tile4x5s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x244 -> tile4x4s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x245 -> tile4x5s2(k, a, in, w, bias, out, runs);
+            case 0x244 -> tile4x4s2(k, a, in, w, bias, out, runs);
             case 0x111c -> tile1x12s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x111b -> tile1x11s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             case 0x1111 -> tile1x1s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
@@ -92,53 +106,46 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x12s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 11 * PIX));
-                    a0_11 = x11_0.fma(w0_0, a0_11);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 11 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 11 * PIX));
+            a0_11 = x11_0.fma(w0_0, a0_11);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -156,51 +163,44 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x11s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -217,35 +217,29 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                // The run is a whole number of blocks (an even count): step two at a time.
-                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector w0_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX, NO);
-                    final FloatVector x0_1 = FloatVector.broadcast(S, a.get(F, xj + Float.BYTES));
-                    a0_0_1 = x0_1.fma(w0_1, a0_0_1);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
         }
         a0_0 = a0_0.add(a0_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
@@ -253,63 +247,56 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x10s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    a1_9 = x9_0.fma(w1_0, a1_9);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 9 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            a1_9 = x9_0.fma(w1_0, a1_9);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -336,60 +323,53 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x9s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -414,42 +394,36 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                // The run is a whole number of blocks (an even count): step two at a time.
-                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector w0_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX, NO);
-                    final FloatVector w1_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo1, NO);
-                    final FloatVector x0_1 = FloatVector.broadcast(S, a.get(F, xj + Float.BYTES));
-                    a0_0_1 = x0_1.fma(w0_1, a0_0_1);
-                    a1_0_1 = x0_1.fma(w1_1, a1_0_1);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -484,7 +458,6 @@ final class Conv2dVectorTiles {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
                 final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
                 for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
                     final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
                     final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
@@ -563,7 +536,6 @@ final class Conv2dVectorTiles {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
                 final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
                 for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
                     final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
                     final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
@@ -635,7 +607,6 @@ final class Conv2dVectorTiles {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
                 final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
                 // The run is a whole number of blocks (an even count): step two at a time.
                 for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
                     final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
@@ -666,16 +637,11 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x5s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -684,48 +650,46 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    a3_4 = x4_0.fma(w3_0, a3_4);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            a3_4 = x4_0.fma(w3_0, a3_4);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -752,16 +716,11 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x4s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -770,43 +729,41 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -829,16 +786,11 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -847,38 +799,37 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a3_0 = b3, a3_0_1 = FloatVector.broadcast(S, -0f);
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                // The run is a whole number of blocks (an even count): step two at a time.
-                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector w0_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX, NO);
-                    final FloatVector w1_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo1, NO);
-                    final FloatVector w2_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo2, NO);
-                    final FloatVector w3_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo3, NO);
-                    final FloatVector x0_1 = FloatVector.broadcast(S, a.get(F, xj + Float.BYTES));
-                    a0_0_1 = x0_1.fma(w0_1, a0_0_1);
-                    a1_0_1 = x0_1.fma(w1_1, a1_0_1);
-                    a2_0_1 = x0_1.fma(w2_1, a2_0_1);
-                    a3_0_1 = x0_1.fma(w3_1, a3_0_1);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 2) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
+            final FloatVector w3_1 = FloatVector.fromMemorySegment(S, wl1, wo3, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+            a3_0_1 = x0_1.fma(w3_1, a3_0_1);
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -893,53 +844,46 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x12s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 22 * PIX));
-                    a0_11 = x11_0.fma(w0_0, a0_11);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 22 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 22 * PIX));
+            a0_11 = x11_0.fma(w0_0, a0_11);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -957,51 +901,44 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x11s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 20 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -1018,63 +955,56 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x10s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    a1_9 = x9_0.fma(w1_0, a1_9);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 18 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            a1_9 = x9_0.fma(w1_0, a1_9);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1101,60 +1031,53 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x9s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 16 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1203,7 +1126,6 @@ final class Conv2dVectorTiles {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
                 final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
                 for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
                     final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
                     final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
@@ -1282,7 +1204,6 @@ final class Conv2dVectorTiles {
                 final long ip = inStart + icb * ib + ky * ir;
                 final long wp = wStart + icb * wi + ky * wr;
                 final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
                 for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
                     final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
                     final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
@@ -1330,16 +1251,11 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x5s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -1348,48 +1264,46 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    a3_4 = x4_0.fma(w3_0, a3_4);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            a3_4 = x4_0.fma(w3_0, a3_4);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1416,16 +1330,11 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x4s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment ws = k.weights;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -1434,43 +1343,41 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                }
-            }
+        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
+        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
+        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
+        // per-load bounds checks; the loop is entered once per tile.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        for (int j = 0; j < steps; j += 1) {
+            final int tap = j / C * 2;
+            final long c = j % C;
+            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;

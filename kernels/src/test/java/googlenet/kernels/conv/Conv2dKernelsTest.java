@@ -235,6 +235,35 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void tileWarmUpsCallEveryTileTheKernelsUseOnScratch() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        try (Arena arena = Arena.ofConfined()) {
+            List<Kernel> kernels = new ArrayList<>();
+            // A padded 3×3 (interior, one-pixel border tiles), a 1×1 long row, the stride-2 stem (partial tiles).
+            ConvGeometry[] geometries = {ConvGeometry.of(32, 64, 3, 1, 1), ConvGeometry.of(48, 16, 1, 1, 0),
+                ConvGeometry.of(3, 40, 7, 2, 3)};
+            int[] sizes = {15, 7, 30};
+            for (int i = 0; i < geometries.length; i++) {
+                ConvGeometry g = geometries[i];
+                int h = sizes[i];
+                PackedConvWeights w = PackedConvWeights.pack(g,
+                        new float[g.outChannels() * g.inChannels() * g.kernelH() * g.kernelW()], null, arena);
+                BlockedTensor in = BlockedTensor.dense(0, 1, g.inChannels(), h, h);
+                kernels.add(Conv2dKernels.create(g, w, true, in,
+                        BlockedTensor.dense(in.end(), 1, g.outChannels(), g.outHeight(h), g.outWidth(h))));
+            }
+            List<String> used = Conv2dKernels.tilesUsed(kernels);
+            assertTrue(used.containsAll(List.of("tile4x5s1", "tile4x4s1", "tile4x1s1", "tile1x12s1")), used::toString);
+            assertTrue(used.stream().anyMatch(t -> t.endsWith("s2p")), used::toString);
+            List<Conv2dKernels.TileCall> calls = Conv2dKernels.tileWarmUps(kernels, arena);
+            assertEquals(used, calls.stream().map(Conv2dKernels.TileCall::tile).toList());
+            for (Conv2dKernels.TileCall c : calls) {
+                c.call().run();
+            }
+        }
+    }
+
+    @Test
     void vectorChosenWhenAvailable() {
         ConvGeometry g = ConvGeometry.of(16, 16, 3, 1, 1);
         try (Arena arena = Arena.ofConfined()) {

@@ -66,7 +66,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.");
         o.println(" * {@code in} is the byte offset of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding;");
         o.println(" * only taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,");
-        o.println(" * {@code out} the first output pixel of the first output block.");
+        o.println(" * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of");
+        o.println(" * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.");
         o.println(" */");
         o.println("final class Conv2dVectorTiles {");
         o.println("    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;");
@@ -97,16 +98,30 @@ public final class Conv2dVectorTilesGenerator {
         o.println("        return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;");
         o.println("    }");
         o.println();
+        o.println("    static boolean isPartial(int code) {");
+        o.println("        return (code & 1 << 12) != 0;");
+        o.println("    }");
+        o.println();
+        o.println("    static int stride(int code) {");
+        o.println("        return code >> 8 & 0xf;");
+        o.println("    }");
+        o.println();
+        o.println("    /** The method name of the tile of {@code code}, e.g. {@code tile4x5s1}. */");
+        o.println("    static String name(int code) {");
+        o.println("        return \"tile\" + (code >> 4 & 0xf) + \"x\" + (code & 0xf) + \"s\" + stride(code) + (isPartial(code) ? \"p\" : \"\");");
+        o.println("    }");
+        o.println();
         o.println("    /** Runs the tile of {@code code} (see {@link #code}). */");
         o.println("    static void tile(Conv2dVector k, int code, MemorySegment a, long in, long w, long bias, long out,");
-        o.println("                     int kyLo, int kyHi, int kxLo, int kxHi) {");
+        o.println("                     int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {");
         o.println("        switch (code) {");
         for (int part = 0; part < 2; part++) {
             for (int s : STRIDES) {
                 for (int ob = 1; ob <= 4; ob++) {
                     for (int p : pixelCounts(ob, s)) {
-                        o.printf("            case 0x%x -> %s(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);%n",
-                                (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1));
+                        o.printf("            case 0x%x -> %s(k, a, in, w, bias, out, %s);%n",
+                                (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1),
+                                takesRanges(ob, part == 1) ? "kyLo, kyHi, kxLo, kxHi" : "runs");
                     }
                 }
             }
@@ -138,18 +153,22 @@ public final class Conv2dVectorTilesGenerator {
         o.println();
         o.printf("    private static void %s(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,%n",
                 name(ob, p, s, partial));
-        o.println("                                int kyLo, int kyHi, int kxLo, int kxHi) {");
+        o.println(takesRanges(ob, partial) ? "                                int kyLo, int kyHi, int kxLo, int kxHi) {"
+                : "                                long[] runs) {");
+        boolean nested = !partial && takesRanges(ob, partial);
         o.println("        final MemorySegment ws = k.weights;");
         for (int b = 1; b < ob; b++) {
             o.printf("        final long wo%d = %s;%n", b, b == 1 ? "k.weightBlockStride" : b + " * k.weightBlockStride");
         }
-        o.println("        final long wi = k.weightInBlockStride;");
-        o.println("        final long ib = k.inBlockStride;");
-        o.println("        final long ir = k.inRowStride;");
-        if (!partial) {
-            o.println("        final long wr = k.kernelW * TAP;");
+        if (partial || nested) {
+            o.println("        final long wi = k.weightInBlockStride;");
+            o.println("        final long ib = k.inBlockStride;");
+            o.println("        final long ir = k.inRowStride;");
+            if (nested) {
+                o.println("        final long wr = k.kernelW * TAP;");
+            }
+            o.println("        final int blocks = k.inBlocks;");
         }
-        o.println("        final int blocks = k.inBlocks;");
         for (int b = 0; b < ob; b++) {
             o.printf("        final FloatVector b%d = FloatVector.fromMemorySegment(S, ws, bias + %d * PIX, NO);%n", b, b);
         }
@@ -163,11 +182,11 @@ public final class Conv2dVectorTilesGenerator {
             }
             o.println(line.append(';'));
         }
-        o.println("        final long inStart = in + kxLo * PIX;");
-        if (!partial) {
-            o.println("        final long wStart = w + kxLo * TAP;");
+        if (partial || nested) {
+            o.println("        final long inStart = in + kxLo * PIX;");
         }
-        if (!partial) {
+        if (nested) {
+            o.println("        final long wStart = w + kxLo * TAP;");
             o.println("        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.");
             o.println("        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;");
             o.println("        for (int icb = 0; icb < blocks; icb++) {");
@@ -175,7 +194,6 @@ public final class Conv2dVectorTilesGenerator {
             o.println("                final long ip = inStart + icb * ib + ky * ir;");
             o.println("                final long wp = wStart + icb * wi + ky * wr;");
             o.println("                final long end = ip + span;");
-            o.println("                // A long induction variable: C2 keeps this loop tight (no per-iteration overhead).");
             if (sets == 1) {
                 o.println("                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {");
                 body(o, ob, p, s, "                    ", "xj", "wj", 0);
@@ -187,6 +205,34 @@ public final class Conv2dVectorTilesGenerator {
             }
             o.println("                }");
             o.println("            }");
+            o.println("        }");
+        } else if (!partial) {
+            o.println("        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at");
+            o.println("        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of");
+            o.println("        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no");
+            o.println("        // per-load bounds checks; the loop is entered once per tile.");
+            o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
+            o.println("        final int steps = runs.length / 2 * C;");
+            o.printf("        for (int j = 0; j < steps; j += %d) {%n", sets);
+            o.println("            final int tap = j / C * 2;");
+            o.println("            final long c = j % C;");
+            for (int set = 0; set < sets; set++) {
+                o.printf("            final MemorySegment xs%d = a.asSlice(in + runs[tap] + %s * Float.BYTES, %s);%n", set,
+                        set == 0 ? "c" : "(c + " + set + ")", inputSpan(p, s));
+                o.printf("            final MemorySegment wl%d = ws.asSlice(w + runs[tap + 1] + %s * PIX, wspan);%n", set,
+                        set == 0 ? "c" : "(c + " + set + ")");
+                for (int b = 0; b < ob; b++) {
+                    o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
+                            b == 0 ? "0" : "wo" + b);
+                }
+                for (int q = 0; q < p; q++) {
+                    o.printf("            final FloatVector x%d_%d = FloatVector.broadcast(S, xs%d.get(F, %s));%n", q, set, set,
+                            q == 0 ? "0" : q * s + " * PIX");
+                    for (int b = 0; b < ob; b++) {
+                        o.printf("            %s = x%d_%d.fma(w%d_%d, %s);%n", acc(b, q, set), q, set, b, set, acc(b, q, set));
+                    }
+                }
+            }
             o.println("        }");
         } else {
             o.println("        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear");
@@ -238,6 +284,20 @@ public final class Conv2dVectorTilesGenerator {
                 o.printf("%s%s = x%d_%d.fma(w%d_%d, %s);%n", indent, acc(b, q, set), q, set, b, set, acc(b, q, set));
             }
         }
+    }
+
+    /**
+     * Whether the tile takes its tap ranges and loops per input block and kernel row (the partial tiles, and the full
+     * tiles of 3 output blocks: their one-loop form measured 10–20 % slower, its per-step table and slice checks
+     * weighing more against 15–18 FMAs per step than against 20) rather than a table of taps and one loop.
+     */
+    static boolean takesRanges(int ob, boolean partial) {
+        return partial || ob == 3;
+    }
+
+    /** Bytes one channel step of a {@code p}-pixel tile of stride {@code s} reads from the input (one float per pixel). */
+    static String inputSpan(int p, int s) {
+        return p == 1 ? "Float.BYTES" : (p - 1) * s + " * PIX + Float.BYTES";
     }
 
     private static String acc(int b, int q, int set) {
