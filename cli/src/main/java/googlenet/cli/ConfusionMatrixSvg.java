@@ -13,7 +13,7 @@ final class ConfusionMatrixSvg {
 
     static String render(List<String> classes, long[][] m, String title) {
         int k = classes.size();
-        int width = LEFT + k * CELL + 20;
+        int width = LEFT + k * CELL + 60;
         int height = TOP + k * CELL + 50;
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
