@@ -239,8 +239,8 @@ final class ClassifyServer {
                 json.put("latencyMs", c.modelMs());
                 json.put("queueMs", c.queueMs());
                 json.put("decodeMs", c.decodeMs());
+                classified.increment(); // before the answer: a client that has it must find it counted in /health
                 send(exchange, 200, json);
-                classified.increment();
             }
             case Failed f -> error(exchange, f.status(), f.message());
         }
