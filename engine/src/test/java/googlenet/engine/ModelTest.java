@@ -117,10 +117,19 @@ class ModelTest {
             List<Thread> threads = new ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
             long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
-            long before = allocated(bean, ids);
-            for (int i = 0; i < 10; i++) s.run(x, y);
-            long after = allocated(bean, ids);
-            assertEquals(0, after - before, "heap bytes allocated by 10 runs over all threads");
+            // Steady state is the promise: a window of 10 runs that allocates nothing. A late JIT event (a deoptimization
+            // and recompilation on a loaded machine) may cost a window or two; garbage made by every run fails them all.
+            List<Long> windows = new ArrayList<>();
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (windows.size() < 30 && System.nanoTime() < deadline) {
+                long before = allocated(bean, ids);
+                for (int i = 0; i < 10; i++) s.run(x, y);
+                long bytes = allocated(bean, ids) - before;
+                windows.add(bytes);
+                if (bytes == 0) break;
+            }
+            if (windows.size() > 1) System.out.println("zero-allocation check: bytes per window of 10 runs " + windows);
+            assertEquals(0, windows.getLast(), "heap bytes allocated by 10 runs over all threads, window after window: " + windows);
         }
     }
 
