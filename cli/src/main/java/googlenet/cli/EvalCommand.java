@@ -91,6 +91,9 @@ final class EvalCommand implements Callable<Integer> {
             float[] y = new float[b * k];
             byte[] pixels = testSet.images().data();
             Runtime.getRuntime().addShutdownHook(onInterrupt);
+            progress.done();
+            spec.commandLine().getErr().println("eval: " + n + " images in batches of " + b + "; Ctrl-C stops and prints what was evaluated so far");
+            spec.commandLine().getErr().flush();
             long start = System.nanoTime();
             for (int first = 0; first < n; first += b) {
                 int count = Math.min(b, n - first);
