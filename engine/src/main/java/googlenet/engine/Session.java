@@ -240,6 +240,36 @@ public final class Session implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * Where a run's time goes: runs the plan {@code rounds} times on whatever the arena holds, with the model's threads
+     * as {@code run} uses them, and returns each step's fastest time in nanoseconds, in plan order (noise from other
+     * processes only adds time, so the minimum is the step's own cost).
+     */
+    public long[] profileSteps(int rounds) {
+        if (rounds < 1) throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
+        long[] best = new long[kernels.length];
+        Arrays.fill(best, Long.MAX_VALUE);
+        begin();
+        try {
+            WorkerPool pool = model.pool();
+            boolean workers = pool.acquire();
+            try {
+                for (int r = 0; r < rounds; r++) {
+                    for (int s = 0; s < kernels.length; s++) {
+                        long t0 = System.nanoTime();
+                        pool.run(kernels[s], memory, workers);
+                        best[s] = Math.min(best[s], System.nanoTime() - t0);
+                    }
+                }
+            } finally {
+                if (workers) pool.release();
+            }
+        } finally {
+            end();
+        }
+        return best;
+    }
+
     private void execute() {
         WorkerPool pool = model.pool();
         boolean workers = pool.acquire();

@@ -14,12 +14,13 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine test ConcurrentSessionsTest at full size: one model of a builtin network shared by T threads, each with
  * its own session, R inferences each on inputs that differ between threads and runs; every output must be bitwise the
  * single-threaded result for that input. Arguments: [network d2l] [threads 8] [runs 1000] [size 224] [model threads 2].
- * Prints the counts and the time; exits 1 on any difference.
+ * Prints progress every tenth of the runs, then the counts and the time; exits 1 on any difference.
  */
 public final class ConcurrencySoak {
     private ConcurrencySoak() {
@@ -45,6 +46,10 @@ public final class ConcurrencySoak {
         }
         System.out.printf("%s at %d×%d: %d single-threaded results in %.1f s%n", network, size, size, inputs, (System.nanoTime() - start) / 1e9);
         start = System.nanoTime();
+        long began = start;
+        long total = (long) threads * runs;
+        long tenth = Math.max(1, total / 10);
+        AtomicLong finished = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long mismatches = 0;
         long checked = 0;
@@ -60,6 +65,8 @@ public final class ConcurrencySoak {
                             int k = (thread * 5 + i * (thread + 1)) % inputs;
                             s.run(x[k], y);
                             if (!Arrays.equals(bits(y), bits(expected[k]))) bad++;
+                            long n = finished.incrementAndGet();
+                            if (n % tenth == 0) System.out.printf("  %d/%d runs, %.0f s%n", n, total, (System.nanoTime() - began) / 1e9);
                         }
                     }
                     return new long[] {runs, bad};

@@ -11,12 +11,16 @@ import java.lang.foreign.ValueLayout;
  * Packs a plain NCHW float32 tensor that sits in the arena at byte offset {@code srcOffset} (the session copies the
  * caller's input there first) into a blocked view, writing zeros in padding lanes. The shape is the view's.
  * The packing is a lane transpose that is cheap next to the network; both factories return the same scalar
- * kernel (the output written pixel by pixel, in order). Tasks: images × channel blocks.
+ * kernel. Tasks: images × channel blocks × row chunks (a 3-channel 224×224 image is one block: without the row
+ * chunks it would be one task, the only step of a run that a second thread could not share).
  */
 public final class PackInput implements Kernel {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** About this many values copied per task at least. */
+    private static final int TASK_VALUES = 8192;
     private final long srcOffset;
     private final BlockedTensor dst;
+    private final int rowChunks;
 
     private PackInput(long srcOffset, BlockedTensor dst) {
         if (dst == null || srcOffset < 0) {
@@ -28,6 +32,8 @@ public final class PackInput implements Kernel {
         }
         this.srcOffset = srcOffset;
         this.dst = dst;
+        long values = (long) Math.min(dst.channels(), Blocking.LANES) * dst.height() * dst.width();
+        this.rowChunks = (int) Math.clamp(values / TASK_VALUES, 1, dst.height());
     }
 
     /** Bytes of the plain NCHW tensor of {@code view}'s shape. */
@@ -47,7 +53,7 @@ public final class PackInput implements Kernel {
 
     @Override
     public int tasks() {
-        return dst.batch() * dst.blocks();
+        return dst.batch() * dst.blocks() * rowChunks;
     }
 
     @Override
@@ -56,27 +62,33 @@ public final class PackInput implements Kernel {
                 + "c scalar";
     }
 
-    /** Pixel by pixel, so that the blocked output is written in order; the few input planes are read as streams. */
+    /**
+     * Row by row: a partial block's row is zeroed whole first (one bulk fill), then only its real lanes are written,
+     * pixel by pixel, so the few input planes are read as streams.
+     */
     @Override
     public void run(MemorySegment arena, int task) {
         int c = Blocking.LANES;
         int blocks = dst.blocks();
-        int block = task % blocks;
-        int n = task / blocks;
+        int chunk = task % rowChunks;
+        int block = task / rowChunks % blocks;
+        int n = task / rowChunks / blocks;
+        int h = dst.height();
+        int w = dst.width();
+        int y0 = (int) ((long) chunk * h / rowChunks);
+        int y1 = (int) ((long) (chunk + 1) * h / rowChunks);
         int channels = dst.channels();
         int real = Math.min(c, channels - block * c);
-        int plane = dst.height() * dst.width();
-        long planeBytes = (long) plane * Float.BYTES;
+        long planeBytes = (long) h * w * Float.BYTES;
         long pixelStride = dst.pixelStride();
-        long out = dst.at(n, block, 0, 0);
-        long src = srcOffset + ((long) n * channels + (long) block * c) * planeBytes;
-        for (int q = 0; q < plane; q++, out += pixelStride, src += Float.BYTES) {
-            int lane = 0;
-            for (; lane < real; lane++) {
-                arena.set(FLOAT, out + (long) lane * Float.BYTES, arena.get(FLOAT, src + lane * planeBytes));
-            }
-            for (; lane < c; lane++) {
-                arena.set(FLOAT, out + (long) lane * Float.BYTES, 0f);
+        for (int y = y0; y < y1; y++) {
+            long out = dst.at(n, block, y, 0);
+            long src = srcOffset + ((long) n * channels + (long) block * c) * planeBytes + (long) y * w * Float.BYTES;
+            if (real < c) arena.asSlice(out, (w - 1) * pixelStride + (long) c * Float.BYTES).fill((byte) 0);
+            for (int x = 0; x < w; x++, out += pixelStride, src += Float.BYTES) {
+                for (int lane = 0; lane < real; lane++) {
+                    arena.set(FLOAT, out + (long) lane * Float.BYTES, arena.get(FLOAT, src + lane * planeBytes));
+                }
             }
         }
     }
