@@ -185,7 +185,22 @@ public final class MaxPool {
                 int hStart = Math.max(oy * g.strideH - g.padTop, 0);
                 int hEnd = Math.min(oy * g.strideH - g.padTop + g.kernelH, h);
                 long dst = out.at(n, block, oy, 0);
+                // 3×3 windows wholly inside the row band: an unrolled path (the general loop's short loops cost
+                // more than its loads); [interiorLo, interiorHi) are the output columns whose window fits.
+                int interiorLo = outW;
+                int interiorHi = outW;
+                if (g.kernelH == 3 && g.kernelW == 3 && hEnd - hStart == 3) {
+                    interiorLo = Math.min(outW, Math.ceilDiv(g.padLeft, g.strideW));
+                    interiorHi = Math.max(interiorLo, Math.min(outW, Math.floorDiv(w - 3 + g.padLeft, g.strideW) + 1));
+                }
                 for (int ox = 0; ox < outW; ox++, dst += outPixel) {
+                    if (ox == interiorLo && interiorLo < interiorHi) {
+                        long first = inBase + hStart * rowStride + (ox * g.strideW - g.padLeft) * pixelStride;
+                        window3x3(arena, first, rowStride, pixelStride, g.strideW, dst, outPixel, interiorHi - interiorLo, relu);
+                        dst += (interiorHi - interiorLo - 1) * outPixel;
+                        ox = interiorHi - 1;
+                        continue;
+                    }
                     int wStart = Math.max(ox * g.strideW - g.padLeft, 0);
                     int wEnd = Math.min(ox * g.strideW - g.padLeft + g.kernelW, w);
                     if (hStart >= hEnd || wStart >= wEnd) {
@@ -207,6 +222,46 @@ public final class MaxPool {
                     max.intoMemorySegment(arena, dst, ORDER);
                 }
             }
+        }
+
+        /**
+         * {@code count} outputs of 3×3 windows whose first one starts at input pixel {@code in}: each the max of three
+         * column maxima (three rows each); at stride 1 a column maximum serves three outputs, so it is kept rolling.
+         */
+        private static void window3x3(MemorySegment a, long in, long rowStride, long pixelStride, int stride, long dst,
+                                      long outPixel, int count, boolean relu) {
+            long step = stride * pixelStride;
+            if (stride == 1) {
+                FloatVector c0 = column3(a, in, rowStride);
+                FloatVector c1 = column3(a, in + pixelStride, rowStride);
+                long p = in + 2 * pixelStride;
+                for (int i = 0; i < count; i++, p += pixelStride, dst += outPixel) {
+                    FloatVector c2 = column3(a, p, rowStride);
+                    store(a, dst, c0.lanewise(VectorOperators.MAX, c1).lanewise(VectorOperators.MAX, c2), relu);
+                    c0 = c1;
+                    c1 = c2;
+                }
+                return;
+            }
+            for (int i = 0; i < count; i++, in += step, dst += outPixel) {
+                FloatVector m = column3(a, in, rowStride)
+                        .lanewise(VectorOperators.MAX, column3(a, in + pixelStride, rowStride))
+                        .lanewise(VectorOperators.MAX, column3(a, in + 2 * pixelStride, rowStride));
+                store(a, dst, m, relu);
+            }
+        }
+
+        private static FloatVector column3(MemorySegment a, long at, long rowStride) {
+            return FloatVector.fromMemorySegment(S, a, at, ORDER)
+                    .lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, a, at + rowStride, ORDER))
+                    .lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, a, at + 2 * rowStride, ORDER));
+        }
+
+        private static void store(MemorySegment a, long dst, FloatVector max, boolean relu) {
+            if (relu) {
+                max = max.blend(0f, max.compare(VectorOperators.LE, 0f));
+            }
+            max.intoMemorySegment(a, dst, ORDER);
         }
     }
 }

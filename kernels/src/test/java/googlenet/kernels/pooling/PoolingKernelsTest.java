@@ -48,7 +48,13 @@ class PoolingKernelsTest {
                 // 1000 channels (63 blocks), asymmetric four-sided padding
                 Arguments.of(new int[] {1, 1000, 3, 3, 3, 2, 1, 2, 1, 0, 2, 1, 4, 2}),
                 // the inception branch pool: 3×3/1 pad 1
-                Arguments.of(new int[] {1, 16, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 6}));
+                Arguments.of(new int[] {1, 16, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 6, 6}),
+                // long rows through the unrolled 3×3 path: stride 1 (rolling column maxima) and stride 2 with ceil mode
+                Arguments.of(new int[] {1, 32, 28, 29, 3, 3, 1, 1, 1, 1, 1, 1, 28, 29}),
+                Arguments.of(new int[] {2, 20, 31, 30, 3, 3, 2, 2, 1, 1, 1, 1, 16, 16}),
+                Arguments.of(new int[] {1, 17, 15, 15, 3, 3, 2, 2, 0, 0, 1, 1, 8, 8}),
+                // windows of 3 rows but fewer than 3 columns everywhere (no interior column)
+                Arguments.of(new int[] {1, 16, 5, 2, 3, 3, 1, 1, 1, 1, 1, 1, 5, 2}));
     }
 
     private static Kernel maxPool(boolean vector, BlockedTensor in, BlockedTensor out, int[] a, boolean relu) {
@@ -191,6 +197,23 @@ class PoolingKernelsTest {
             s.run(vector ? MaxPool.create(in, out, 2, 2, 2, 2, 0, 0, 0, 0, false)
                     : MaxPool.createScalar(in, out, 2, 2, 2, 2, 0, 0, 0, 0, false));
             assertBitwise(new float[] {Float.NaN, 8}, s.unpack(out), "NaN");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void maxPool3x3PropagatesNaNThroughEveryWindowHoldingIt(boolean vector) {
+        // 1 channel, 1×7 output row from a 3×9 input, 3×3 stride 1 without padding: every window is interior.
+        float[] x = new float[27];
+        for (int i = 0; i < x.length; i++) x[i] = i;
+        x[9 + 4] = Float.NaN; // middle row, column 4: in the windows starting at columns 2, 3 and 4
+        try (KernelTestSupport s = new KernelTestSupport(1 << 16)) {
+            BlockedTensor in = s.tensor(1, 1, 3, 9);
+            BlockedTensor out = s.tensor(1, 1, 1, 7);
+            s.pack(x, in);
+            s.run(vector ? MaxPool.create(in, out, 3, 3, 1, 1, 0, 0, 0, 0, false)
+                    : MaxPool.createScalar(in, out, 3, 3, 1, 1, 0, 0, 0, 0, false));
+            assertBitwise(new float[] {20, 21, Float.NaN, Float.NaN, Float.NaN, 25, 26}, s.unpack(out), "NaN");
         }
     }
 
