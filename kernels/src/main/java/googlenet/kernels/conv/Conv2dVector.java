@@ -22,7 +22,7 @@ final class Conv2dVector implements Kernel {
     private static final int C = Blocking.LANES;
     private static final long PIX = (long) C * Float.BYTES;
     /** About this many mult-adds per task at least (some microseconds on one core). */
-    private static final long TASK_MULT_ADDS = 1L << 20;
+    private static final long TASK_MULT_ADDS = 1L << 18;
     /** At most this many tasks per convolution. */
     private static final int MAX_TASKS = 64;
 
