@@ -1,6 +1,7 @@
 package googlenet.cli;
 
 import googlenet.engine.Model;
+import googlenet.engine.WarmUpReport;
 import googlenet.engine.Options;
 import googlenet.engine.Session;
 import googlenet.graph.Graph;
@@ -80,9 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         double loadMs = (System.nanoTime() - loadStart) / 1e6;
 
         progress.message("warming up (JIT)…");
-        long warmStart = System.nanoTime();
-        m.warmUp(b);
-        double warmUpMs = (System.nanoTime() - warmStart) / 1e6;
+        WarmUpReport warmUp = m.warmUp(b);
 
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<Thread> threadsToCount = new ArrayList<>(m.workerThreads());
@@ -99,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         Thread onInterrupt = new Thread(() -> {
             int n = done.get();
             progress.done();
-            if (n < iterations) report(partial(latencies, n), b, m, heap[0], n, loadMs, firstResultMs, warmUpMs, true);
+            if (n < iterations) report(partial(latencies, n), b, m, heap[0], n, loadMs, firstResultMs, warmUp, true);
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
@@ -113,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                 progress.step(i + 1, iterations);
             }
             progress.done();
-            report(latencies, b, m, heap[0], iterations, loadMs, firstResultMs, warmUpMs, false);
+            report(latencies, b, m, heap[0], iterations, loadMs, firstResultMs, warmUp, false);
         } finally {
             Runtime.getRuntime().removeShutdownHook(onInterrupt);
             session.close();
@@ -132,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void report(double[] latencies, int b, Model m, long heapBytes, int runs, double loadMs, double firstResultMs,
-                        double warmUpMs, boolean interrupted) {
+                        WarmUpReport warmUp, boolean interrupted) {
         PrintWriter out = spec.commandLine().getOut();
         if (latencies.length == 0) {
             out.println("bench: stopped before the first timed run");
@@ -161,7 +160,8 @@ final class BenchCommand implements Callable<Integer> {
         r.put("heapBytesPerRun", runs == 0 ? 0 : heapBytes / runs);
         r.put("loadMs", round(loadMs));
         r.put("firstResultMs", round(firstResultMs));
-        r.put("warmUpMs", round(warmUpMs));
+        r.put("warmUpMs", warmUp.took().toMillis());
+        r.put("warmUpSteady", warmUp.steady());
         r.put("arenaBytes", arenaBytes);
         r.put("weightBytes", m.weightBytes());
         if (json) {
@@ -173,7 +173,8 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("compute:         %.1f GFLOP/s (%.1f%% of the %.1f GFLOP/s FMA peak on %d thread(s))%n", gflops,
                     peak > 0 ? 100 * gflops / peak : 0, peak, m.threads());
             out.printf("heap per run:    %d bytes (all threads)%n", runs == 0 ? 0 : heapBytes / runs);
-            out.printf("load (warm JVM): %.1f ms;  first result (cold JVM): %.1f ms;  JIT warm-up: %.0f ms%n", loadMs, firstResultMs, warmUpMs);
+            out.printf("load (warm JVM): %.1f ms;  first result (cold JVM): %.1f ms;  JIT warm-up: %d ms (%s)%n", loadMs, firstResultMs,
+                    warmUp.took().toMillis(), warmUp.steady() ? "steady" : "stopped before steady state: see the warning above");
             out.printf("memory:          arena %,d bytes, weights %,d bytes%n", arenaBytes, m.weightBytes());
         }
         out.flush();

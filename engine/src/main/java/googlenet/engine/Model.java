@@ -32,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Model implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Model.class.getName());
+    /** The most time {@link #warmUp} takes. */
+    public static final long WARM_UP_SECONDS = 60;
 
     private final Graph compiled;
     private final Arena weightsArena = Arena.ofShared();
@@ -104,14 +106,17 @@ public final class Model implements AutoCloseable {
     }
 
     /**
-     * Calls every conv register tile the plan uses on a scratch problem until C2 has compiled it, then runs the plan
-     * for this batch size until the JIT has compiled every kernel, so that the first real
-     * inference runs at full speed and allocates nothing. Takes a few seconds; a service calls it once at start.
+     * Brings the JIT to steady state for this batch size, so that the first real inference runs at full speed and
+     * allocates nothing: the Vector API boxes every vector, and runs slowly, until C2 has compiled the code. Calls every
+     * conv register tile the plan uses on a scratch problem, then runs the plan, executing again each step that still
+     * allocates, until three runs in a row allocate nothing on any of the model's threads, or {@value #WARM_UP_SECONDS} s
+     * pass (then it logs a warning naming the steps). Takes a few seconds; a service calls it once at start.
      */
-    public void warmUp(int batch) {
+    public WarmUpReport warmUp(int batch) {
         try (Session s = newSession(batch)) {
-            long executions = s.warmUp(20, 1_000_000_000L, 20_000_000_000L);
-            LOG.log(Level.DEBUG, () -> "warm-up at batch " + batch + ": " + executions + " step executions");
+            WarmUpReport report = s.warmUp(20, WARM_UP_SECONDS * 1_000_000_000L);
+            LOG.log(report.steady() ? Level.DEBUG : Level.WARNING, report::toString);
+            return report;
         }
     }
 

@@ -158,40 +158,55 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Brings the JIT to steady state. First every step alone: at least {@code minRounds} executions (the
-     * invocation and loop counts that make C2 compile a cheap loop), then until one execution allocates no
-     * heap bytes (the Vector API boxes its vectors until C2 compiles the loop), at most {@code maxNanosPerStep}
-     * each. Then whole runs until three in a row allocate nothing (compilations finish in the background),
-     * at most {@code maxNanosRuns}. Returns the number of step executions it took.
+     * Brings the JIT to steady state, within {@code maxNanos} in all. First every conv register tile the plan uses, on a
+     * scratch problem ({@link #warmUpTiles}). Then whole runs, step by step with the model's threads, measuring each
+     * step's heap allocation on all of them: interpreted and C1 code box every vector, so a step that allocates has code
+     * C2 has not compiled yet, and it is executed {@code minRounds} more times alone before the next run (a step that a
+     * run executes once would otherwise take hundreds of runs to reach C2's invocation thresholds). Ends after three
+     * whole runs in a row that allocate nothing, or at the deadline; the report names the steps still allocating then.
      */
-    long warmUp(int minRounds, long maxNanosPerStep, long maxNanosRuns) {
+    WarmUpReport warmUp(int minRounds, long maxNanos) {
+        long start = System.nanoTime();
+        long deadline = start + maxNanos;
         begin();
         try {
             var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            warmUpTiles(bean, minRounds, maxNanosRuns);
-            long executions = 0;
-            for (Kernel k : kernels) {
-                long deadline = System.nanoTime() + maxNanosPerStep;
-                for (int round = 0; System.nanoTime() < deadline; round++) {
-                    long before = bean.getCurrentThreadAllocatedBytes();
-                    for (int t = 0; t < k.tasks(); t++) k.run(memory, t);
-                    executions++;
-                    if (round >= minRounds && bean.getCurrentThreadAllocatedBytes() == before) break;
-                }
-            }
-            // Whole runs spread tasks over the workers: count their allocations too, or a run that boxes on a worker
-            // would pass for clean.
+            warmUpTiles(bean, minRounds, maxNanos);
             List<Thread> threads = new java.util.ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
             long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
-            long deadline = System.nanoTime() + maxNanosRuns;
-            for (int clean = 0; clean < 3 && System.nanoTime() < deadline; ) {
-                long before = allocated(bean, ids);
-                execute();
-                executions += kernels.length;
-                clean = allocated(bean, ids) == before ? clean + 1 : 0;
+            WorkerPool pool = model.pool();
+            long[] bytes = new long[kernels.length];
+            long executions = 0;
+            int clean = 0;
+            while (clean < 3 && System.nanoTime() < deadline) {
+                boolean workers = pool.acquire();
+                try {
+                    boolean allClean = true;
+                    for (int i = 0; i < kernels.length; i++) {
+                        long before = allocated(bean, ids);
+                        pool.run(kernels[i], memory, workers);
+                        bytes[i] = allocated(bean, ids) - before;
+                        allClean &= bytes[i] == 0;
+                    }
+                    executions += kernels.length;
+                    clean = allClean ? clean + 1 : 0;
+                    for (int i = 0; i < kernels.length && !allClean && System.nanoTime() < deadline; i++) {
+                        if (bytes[i] == 0) continue;
+                        for (int r = 0; r < minRounds; r++) pool.run(kernels[i], memory, workers);
+                        executions += minRounds;
+                    }
+                } finally {
+                    if (workers) pool.release();
+                }
             }
-            return executions;
+            List<String> allocating = new java.util.ArrayList<>();
+            for (int i = 0; i < kernels.length; i++) {
+                if (bytes[i] != 0) allocating.add("step " + i + " (" + kernels[i].describe() + "): " + bytes[i] + " bytes");
+            }
+            if (clean < 3 && allocating.isEmpty()) allocating.add("the time ran out after " + clean + " of the 3 clean runs in a row it waits for");
+            return new WarmUpReport(plan.inputShape().dim(0), java.time.Duration.ofNanos(System.nanoTime() - start),
+                    executions, allocating);
         } finally {
             end();
         }

@@ -112,7 +112,8 @@ class ModelTest {
         try (Model model = Model.builtin("d2l", 0, Options.threads(2)); Session s = model.newSession(1)) {
             float[] x = input(s.inputShape(), 0);
             float[] y = new float[1000];
-            model.warmUp(1);
+            WarmUpReport warmUp = model.warmUp(1);
+            assertTrue(warmUp.steady(), warmUp::toString);
             s.run(x, y);
             List<Thread> threads = new ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
@@ -129,7 +130,11 @@ class ModelTest {
                 if (bytes == 0) break;
             }
             if (windows.size() > 1) System.out.println("zero-allocation check: bytes per window of 10 runs " + windows);
-            assertEquals(0, windows.getLast(), "heap bytes allocated by 10 runs over all threads, window after window: " + windows);
+            if (windows.getLast() != 0) {
+                String sites = AllocationSites.of(() -> { for (int i = 0; i < 10; i++) s.run(x, y); }, 12);
+                assertEquals(0, windows.getLast(), "heap bytes allocated by 10 runs over all threads, window after window: "
+                        + windows + "\nkernels: " + Blocking.describe() + "\n" + warmUp + "\nwhere 10 more runs allocated:\n" + sites);
+            }
         }
     }
 

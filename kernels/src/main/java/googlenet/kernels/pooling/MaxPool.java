@@ -179,7 +179,8 @@ public final class MaxPool {
             long pixelStride = in.pixelStride();
             long inBase = in.at(n, block, 0, 0);
             long outPixel = out.pixelStride();
-            boolean relu = g.relu;
+            float floor = g.relu ? 0f : Float.NEGATIVE_INFINITY;
+            FloatVector low = FloatVector.broadcast(S, floor);
             int oy1 = Math.min(out.height(), (tile + 1) * g.rowsPerTile);
             for (int oy = tile * g.rowsPerTile; oy < oy1; oy++) {
                 int hStart = Math.max(oy * g.strideH - g.padTop, 0);
@@ -196,7 +197,12 @@ public final class MaxPool {
                 for (int ox = 0; ox < outW; ox++, dst += outPixel) {
                     if (ox == interiorLo && interiorLo < interiorHi) {
                         long first = inBase + hStart * rowStride + (ox * g.strideW - g.padLeft) * pixelStride;
-                        window3x3(arena, first, rowStride, pixelStride, g.strideW, dst, outPixel, interiorHi - interiorLo, relu);
+                        int count = interiorHi - interiorLo;
+                        if (g.strideW == 1) {
+                            windows3x3Stride1(arena, first, rowStride, pixelStride, dst, outPixel, count, floor);
+                        } else {
+                            windows3x3Strided(arena, first, rowStride, pixelStride, g.strideW, dst, outPixel, count, floor);
+                        }
                         dst += (interiorHi - interiorLo - 1) * outPixel;
                         ox = interiorHi - 1;
                         continue;
@@ -204,8 +210,7 @@ public final class MaxPool {
                     int wStart = Math.max(ox * g.strideW - g.padLeft, 0);
                     int wEnd = Math.min(ox * g.strideW - g.padLeft + g.kernelW, w);
                     if (hStart >= hEnd || wStart >= wEnd) {
-                        PoolSupport.storeEmpty(arena, dst, PoolSupport.realLanes(in.channels(), block),
-                                relu ? 0f : Float.NEGATIVE_INFINITY);
+                        PoolSupport.storeEmpty(arena, dst, PoolSupport.realLanes(in.channels(), block), floor);
                         continue;
                     }
                     long row = inBase + hStart * rowStride + wStart * pixelStride;
@@ -216,52 +221,57 @@ public final class MaxPool {
                             max = max.lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, arena, p, ORDER));
                         }
                     }
-                    if (relu) {
-                        max = max.blend(0f, max.compare(VectorOperators.LE, 0f));
-                    }
-                    max.intoMemorySegment(arena, dst, ORDER);
+                    max.max(low).intoMemorySegment(arena, dst, ORDER);
                 }
             }
         }
+
+        /*
+         * The 3×3 paths below take no vector-valued helper and no data-dependent branch: a vector passed to or returned
+         * from a call the JIT did not inline is boxed on the heap, and a branch first taken after compilation sends the
+         * method back through the lower tiers, where every vector operation allocates. ReLU is a max with a floor
+         * (0, or -∞ for none), which keeps NaN as the comparison-and-blend did.
+         */
 
         /**
-         * {@code count} outputs of 3×3 windows whose first one starts at input pixel {@code in}: each the max of three
-         * column maxima (three rows each); at stride 1 a column maximum serves three outputs, so it is kept rolling.
+         * {@code count} outputs of stride-1 3×3 windows, the first starting at input pixel {@code in}: each the max of
+         * three column maxima (three rows each); a column maximum serves three outputs, so it is kept rolling.
          */
-        private static void window3x3(MemorySegment a, long in, long rowStride, long pixelStride, int stride, long dst,
-                                      long outPixel, int count, boolean relu) {
+        private static void windows3x3Stride1(MemorySegment a, long in, long rowStride, long pixelStride, long dst,
+                                              long outPixel, int count, float floor) {
+            FloatVector low = FloatVector.broadcast(S, floor);
+            FloatVector c0 = FloatVector.fromMemorySegment(S, a, in, ORDER)
+                    .max(FloatVector.fromMemorySegment(S, a, in + rowStride, ORDER))
+                    .max(FloatVector.fromMemorySegment(S, a, in + 2 * rowStride, ORDER));
+            long p = in + pixelStride;
+            FloatVector c1 = FloatVector.fromMemorySegment(S, a, p, ORDER)
+                    .max(FloatVector.fromMemorySegment(S, a, p + rowStride, ORDER))
+                    .max(FloatVector.fromMemorySegment(S, a, p + 2 * rowStride, ORDER));
+            p += pixelStride;
+            for (int i = 0; i < count; i++, p += pixelStride, dst += outPixel) {
+                FloatVector c2 = FloatVector.fromMemorySegment(S, a, p, ORDER)
+                        .max(FloatVector.fromMemorySegment(S, a, p + rowStride, ORDER))
+                        .max(FloatVector.fromMemorySegment(S, a, p + 2 * rowStride, ORDER));
+                c0.max(c1).max(c2).max(low).intoMemorySegment(a, dst, ORDER);
+                c0 = c1;
+                c1 = c2;
+            }
+        }
+
+        /** {@code count} outputs of 3×3 windows {@code stride} pixels apart, the first starting at input pixel {@code in}. */
+        private static void windows3x3Strided(MemorySegment a, long in, long rowStride, long pixelStride, int stride,
+                                              long dst, long outPixel, int count, float floor) {
+            FloatVector low = FloatVector.broadcast(S, floor);
             long step = stride * pixelStride;
-            if (stride == 1) {
-                FloatVector c0 = column3(a, in, rowStride);
-                FloatVector c1 = column3(a, in + pixelStride, rowStride);
-                long p = in + 2 * pixelStride;
-                for (int i = 0; i < count; i++, p += pixelStride, dst += outPixel) {
-                    FloatVector c2 = column3(a, p, rowStride);
-                    store(a, dst, c0.lanewise(VectorOperators.MAX, c1).lanewise(VectorOperators.MAX, c2), relu);
-                    c0 = c1;
-                    c1 = c2;
-                }
-                return;
-            }
             for (int i = 0; i < count; i++, in += step, dst += outPixel) {
-                FloatVector m = column3(a, in, rowStride)
-                        .lanewise(VectorOperators.MAX, column3(a, in + pixelStride, rowStride))
-                        .lanewise(VectorOperators.MAX, column3(a, in + 2 * pixelStride, rowStride));
-                store(a, dst, m, relu);
+                FloatVector m = low;
+                for (long r = in, rEnd = in + 3 * rowStride; r < rEnd; r += rowStride) {
+                    m = m.max(FloatVector.fromMemorySegment(S, a, r, ORDER))
+                            .max(FloatVector.fromMemorySegment(S, a, r + pixelStride, ORDER))
+                            .max(FloatVector.fromMemorySegment(S, a, r + 2 * pixelStride, ORDER));
+                }
+                m.intoMemorySegment(a, dst, ORDER);
             }
-        }
-
-        private static FloatVector column3(MemorySegment a, long at, long rowStride) {
-            return FloatVector.fromMemorySegment(S, a, at, ORDER)
-                    .lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, a, at + rowStride, ORDER))
-                    .lanewise(VectorOperators.MAX, FloatVector.fromMemorySegment(S, a, at + 2 * rowStride, ORDER));
-        }
-
-        private static void store(MemorySegment a, long dst, FloatVector max, boolean relu) {
-            if (relu) {
-                max = max.blend(0f, max.compare(VectorOperators.LE, 0f));
-            }
-            max.intoMemorySegment(a, dst, ORDER);
         }
     }
 }
