@@ -12,9 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -171,7 +169,8 @@ public final class Session implements AutoCloseable {
         begin();
         try {
             var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            warmUpTiles(bean, minRounds, maxNanos);
+            // The tiles get a third of the time: one whose compiled code still allocates must not starve the runs.
+            List<TileWarmUp> tiles = warmUpTiles(bean, minRounds, maxNanos / 3);
             List<Thread> threads = new java.util.ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
             long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
@@ -201,6 +200,9 @@ public final class Session implements AutoCloseable {
                 }
             }
             List<String> allocating = new java.util.ArrayList<>();
+            for (TileWarmUp t : tiles) {
+                if (!t.settled()) allocating.add("register tile " + t.tile() + " on a scratch problem, after " + t.calls() + " calls");
+            }
             for (int i = 0; i < kernels.length; i++) {
                 if (bytes[i] != 0) allocating.add("step " + i + " (" + kernels[i].describe() + "): " + bytes[i] + " bytes");
             }
@@ -223,10 +225,10 @@ public final class Session implements AutoCloseable {
      * Calls every conv register tile the plan uses on a small scratch problem, round-robin, until each has run at least
      * {@code minCalls} times and stopped allocating (the JIT has compiled it: interpreted and C1 code box every vector),
      * or {@code maxNanos} pass. A tile the plan runs only at a few border pixels or in one small step would otherwise
-     * reach C2 long after the hot ones. Returns the calls per tile, in the order of {@link Conv2dKernels#tilesUsed}.
+     * reach C2 long after the hot ones. Returns each tile's calls, in the order of {@link Conv2dKernels#tilesUsed}.
      */
-    Map<String, Integer> warmUpTiles(com.sun.management.ThreadMXBean bean, int minCalls, long maxNanos) {
-        Map<String, Integer> calls = new LinkedHashMap<>();
+    List<TileWarmUp> warmUpTiles(com.sun.management.ThreadMXBean bean, int minCalls, long maxNanos) {
+        List<TileWarmUp> result = new java.util.ArrayList<>();
         // A shared arena, as the session's and the weights' are: the tiles' profiles then see the same segment types.
         try (Arena scratch = Arena.ofShared()) {
             List<Conv2dKernels.TileCall> tiles = Conv2dKernels.tileWarmUps(Arrays.asList(kernels), scratch);
@@ -244,15 +246,13 @@ public final class Session implements AutoCloseable {
                     pending = true;
                 }
             }
-            for (int i = 0; i < tiles.size(); i++) {
-                calls.put(tiles.get(i).tile(), count[i]);
-                if (clean[i] < 3) {
-                    String tile = tiles.get(i).tile();
-                    LOG.log(System.Logger.Level.DEBUG, () -> "warm-up: " + tile + " still not compiled");
-                }
-            }
+            for (int i = 0; i < tiles.size(); i++) result.add(new TileWarmUp(tiles.get(i).tile(), count[i], clean[i] >= 3));
         }
-        return calls;
+        return result;
+    }
+
+    /** One register tile's warm-up: calls made, and whether its last three calls allocated nothing. */
+    record TileWarmUp(String tile, int calls, boolean settled) {
     }
 
     /**

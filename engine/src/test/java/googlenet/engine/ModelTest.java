@@ -15,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -100,49 +99,10 @@ class ModelTest {
         try (Model model = Model.builtin("d2l", 0, Options.threads(1)); Session s = model.newSession(1)) {
             List<String> used = Conv2dKernels.tilesUsed(Arrays.asList(model.plan(1).kernels()));
             assertTrue(used.contains("tile4x5s1") && used.stream().anyMatch(t -> t.endsWith("p")), used::toString);
-            Map<String, Integer> calls = s.warmUpTiles(bean, 20, 60_000_000_000L);
-            assertEquals(used, List.copyOf(calls.keySet()));
-            calls.forEach((tile, n) -> assertTrue(n >= 20, tile + " called " + n + " times"));
+            List<Session.TileWarmUp> tiles = s.warmUpTiles(bean, 20, 60_000_000_000L);
+            assertEquals(used, tiles.stream().map(Session.TileWarmUp::tile).toList());
+            tiles.forEach(t -> assertTrue(t.calls() >= 20, t.tile() + " called " + t.calls() + " times"));
         }
-    }
-
-    @Test
-    void aRunAllocatesNothingOnTheHeapAfterWarmUp() {
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (Model model = Model.builtin("d2l", 0, Options.threads(2)); Session s = model.newSession(1)) {
-            float[] x = input(s.inputShape(), 0);
-            float[] y = new float[1000];
-            WarmUpReport warmUp = model.warmUp(1);
-            assertTrue(warmUp.steady(), warmUp::toString);
-            s.run(x, y);
-            List<Thread> threads = new ArrayList<>(model.workerThreads());
-            threads.add(Thread.currentThread());
-            long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
-            // Steady state is the promise: a window of 10 runs that allocates nothing. A late JIT event (a deoptimization
-            // and recompilation on a loaded machine) may cost a window or two; garbage made by every run fails them all.
-            List<Long> windows = new ArrayList<>();
-            long deadline = System.nanoTime() + 120_000_000_000L;
-            while (windows.size() < 30 && System.nanoTime() < deadline) {
-                long before = allocated(bean, ids);
-                for (int i = 0; i < 10; i++) s.run(x, y);
-                long bytes = allocated(bean, ids) - before;
-                windows.add(bytes);
-                if (bytes == 0) break;
-            }
-            if (windows.size() > 1) System.out.println("zero-allocation check: bytes per window of 10 runs " + windows);
-            if (windows.getLast() != 0) {
-                String sites = AllocationSites.of(() -> { for (int i = 0; i < 10; i++) s.run(x, y); }, 12);
-                assertEquals(0, windows.getLast(), "heap bytes allocated by 10 runs over all threads, window after window: "
-                        + windows + "\nkernels: " + Blocking.describe() + "\n" + warmUp + "\nwhere 10 more runs allocated:\n" + sites);
-            }
-        }
-    }
-
-    /** Per-thread queries: the array-valued one would allocate its result inside the measured window. */
-    private static long allocated(com.sun.management.ThreadMXBean bean, long[] ids) {
-        long s = 0;
-        for (long id : ids) s += bean.getThreadAllocatedBytes(id);
-        return s;
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -248,10 +247,12 @@ public final class Linear {
                 a3 = FloatVector.fromMemorySegment(S, weights, w + 3 * vec, ORDER).fma(xv, a3);
             }
             int block = g * GROUP;
-            store(arena, a0, n, block);
-            store(arena, a1, n, block + 1);
-            store(arena, a2, n, block + 2);
-            store(arena, a3, n, block + 3);
+            int live = Math.min(GROUP, p.outBlocks - block);
+            a0.intoMemorySegment(arena, p.out.at(n, block, 0, 0), ORDER);
+            if (live > 1) a1.intoMemorySegment(arena, p.out.at(n, block + 1, 0, 0), ORDER);
+            if (live > 2) a2.intoMemorySegment(arena, p.out.at(n, block + 2, 0, 0), ORDER);
+            if (live > 3) a3.intoMemorySegment(arena, p.out.at(n, block + 3, 0, 0), ORDER);
+            finish(arena, n, n + 1, block, live);
         }
 
         private void tile4(MemorySegment arena, int g, int n0) {
@@ -300,40 +301,54 @@ public final class Linear {
                 a33 = w3.fma(xv, a33);
             }
             int block = g * GROUP;
-            store(arena, a00, n0, block);
-            store(arena, a01, n0, block + 1);
-            store(arena, a02, n0, block + 2);
-            store(arena, a03, n0, block + 3);
-            store(arena, a10, n0 + 1, block);
-            store(arena, a11, n0 + 1, block + 1);
-            store(arena, a12, n0 + 1, block + 2);
-            store(arena, a13, n0 + 1, block + 3);
-            store(arena, a20, n0 + 2, block);
-            store(arena, a21, n0 + 2, block + 1);
-            store(arena, a22, n0 + 2, block + 2);
-            store(arena, a23, n0 + 2, block + 3);
-            store(arena, a30, n0 + 3, block);
-            store(arena, a31, n0 + 3, block + 1);
-            store(arena, a32, n0 + 3, block + 2);
-            store(arena, a33, n0 + 3, block + 3);
+            int live = Math.min(GROUP, p.outBlocks - block);
+            a00.intoMemorySegment(arena, p.out.at(n0, block, 0, 0), ORDER);
+            a10.intoMemorySegment(arena, p.out.at(n0 + 1, block, 0, 0), ORDER);
+            a20.intoMemorySegment(arena, p.out.at(n0 + 2, block, 0, 0), ORDER);
+            a30.intoMemorySegment(arena, p.out.at(n0 + 3, block, 0, 0), ORDER);
+            if (live > 1) {
+                a01.intoMemorySegment(arena, p.out.at(n0, block + 1, 0, 0), ORDER);
+                a11.intoMemorySegment(arena, p.out.at(n0 + 1, block + 1, 0, 0), ORDER);
+                a21.intoMemorySegment(arena, p.out.at(n0 + 2, block + 1, 0, 0), ORDER);
+                a31.intoMemorySegment(arena, p.out.at(n0 + 3, block + 1, 0, 0), ORDER);
+            }
+            if (live > 2) {
+                a02.intoMemorySegment(arena, p.out.at(n0, block + 2, 0, 0), ORDER);
+                a12.intoMemorySegment(arena, p.out.at(n0 + 1, block + 2, 0, 0), ORDER);
+                a22.intoMemorySegment(arena, p.out.at(n0 + 2, block + 2, 0, 0), ORDER);
+                a32.intoMemorySegment(arena, p.out.at(n0 + 3, block + 2, 0, 0), ORDER);
+            }
+            if (live > 3) {
+                a03.intoMemorySegment(arena, p.out.at(n0, block + 3, 0, 0), ORDER);
+                a13.intoMemorySegment(arena, p.out.at(n0 + 1, block + 3, 0, 0), ORDER);
+                a23.intoMemorySegment(arena, p.out.at(n0 + 2, block + 3, 0, 0), ORDER);
+                a33.intoMemorySegment(arena, p.out.at(n0 + 3, block + 3, 0, 0), ORDER);
+            }
+            finish(arena, n0, n0 + IMAGES, block, live);
         }
 
-        /** Epilogue of one output block: ReLU, zero padding lanes (even if the input held Inf/NaN), store. */
-        private void store(MemorySegment arena, FloatVector acc, int n, int block) {
+        /**
+         * The epilogue, in place on the stored sums of images [n0, n1) × output blocks [block, block + live): ReLU, and
+         * zeros in the padding lanes of the last block (even if the input held Inf/NaN). It takes no vector: a vector
+         * passed to a call the JIT did not inline is boxed on the heap (C2 stops inlining in a method as large as
+         * tile4 once its node budget runs out), so the tiles store their sums and this reloads them.
+         */
+        private void finish(MemorySegment arena, int n0, int n1, int block, int live) {
             Params p = this.p;
-            if (block >= p.outBlocks) {
-                return;
+            for (int n = n0; n < n1; n++) {
+                for (int b = block; b < block + live; b++) {
+                    long at = p.out.at(n, b, 0, 0);
+                    FloatVector v = FloatVector.fromMemorySegment(S, arena, at, ORDER);
+                    if (p.relu) {
+                        v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
+                    }
+                    int real = p.outFeatures - b * Blocking.LANES;
+                    if (real < Blocking.LANES) {
+                        v = FloatVector.zero(S).blend(v, S.indexInRange(0, real));
+                    }
+                    v.intoMemorySegment(arena, at, ORDER);
+                }
             }
-            FloatVector v = acc;
-            if (p.relu) {
-                v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-            }
-            int real = p.outFeatures - block * Blocking.LANES;
-            if (real < Blocking.LANES) {
-                VectorMask<Float> realLanes = S.indexInRange(0, real);
-                v = FloatVector.zero(S).blend(v, realLanes);
-            }
-            v.intoMemorySegment(arena, p.out.at(n, block, 0, 0), ORDER);
         }
     }
 }
