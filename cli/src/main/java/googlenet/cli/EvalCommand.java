@@ -3,6 +3,7 @@ package googlenet.cli;
 import googlenet.engine.Model;
 import googlenet.engine.Options;
 import googlenet.engine.Session;
+import googlenet.engine.WarmUpReport;
 import googlenet.graph.Graph;
 import googlenet.graph.Shape;
 import googlenet.graph.models.D2lFashion;
@@ -49,6 +50,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON object instead of the report.")
     boolean json;
 
+    /** Set once the model is warmed up; read by the report, also from the Ctrl-C hook. */
+    private volatile WarmUpReport warmUp;
+
     @Option(names = "--svg", paramLabel = "cm.svg", description = "Also draw the confusion matrix as an SVG picture.")
     Path svg;
 
@@ -85,7 +89,7 @@ final class EvalCommand implements Callable<Integer> {
             int k = (int) session.outputShape(session.outputNames().getFirst()).dim(1);
             if (k != classes.size()) throw new BadInputException(model.model + ": " + k + " classes; Fashion-MNIST has " + classes.size());
             progress.message("warming up (JIT)…");
-            m.warmUp(b);
+            warmUp = m.warmUp(b);
             float[] table = pre.table();
             float[] x = new float[b * pre.outputFloats()];
             float[] y = new float[b * k];
@@ -130,6 +134,10 @@ final class EvalCommand implements Callable<Integer> {
             r.putAll(eval.toJson());
             r.put("imagesPerSecond", Math.round(imagesPerSecond * 10) / 10.0);
             r.put("interrupted", interrupted);
+            if (warmUp != null) {
+                r.put("warmUpMs", warmUp.took().toMillis());
+                r.put("warmUpSteady", warmUp.steady());
+            }
             if (shippedModel && wholeTestSet) {
                 r.put("pytorchAccuracy", shipped.testAccuracy());
                 r.put("pytorchPredictionsSha256", shipped.testPredictionsSha256());
@@ -143,6 +151,10 @@ final class EvalCommand implements Callable<Integer> {
             out.printf("%s on Fashion-MNIST: %d/%d correct, accuracy %.2f %%%s%n", model.model, eval.correct(), eval.total(),
                     100 * eval.accuracy(), interrupted ? " (interrupted)" : "");
             out.printf("throughput: %.1f images/s%n", imagesPerSecond);
+            if (warmUp != null) {
+                out.printf("JIT warm-up: %d ms (%s)%n", warmUp.took().toMillis(),
+                        warmUp.steady() ? "steady" : "stopped before steady state: see the warning above");
+            }
             out.printf("predictions SHA-256: %s%n", eval.predictionsSha256());
             if (shippedModel && wholeTestSet) {
                 boolean same = shipped.testPredictionsSha256().equals(eval.predictionsSha256());

@@ -156,12 +156,19 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * How long warm-up goes on while the JIT compiles nothing: a kernel that still allocates then has its final code,
+     * and more runs cannot help. Long enough for a large tile's C2 compile on a loaded machine.
+     */
+    static final long JIT_IDLE_NANOS = 10_000_000_000L;
+
+    /**
      * Brings the JIT to steady state, within {@code maxNanos} in all. First every conv register tile the plan uses, on a
      * scratch problem ({@link #warmUpTiles}). Then whole runs, step by step with the model's threads, measuring each
      * step's heap allocation on all of them: interpreted and C1 code box every vector, so a step that allocates has code
      * C2 has not compiled yet, and it is executed {@code minRounds} more times alone before the next run (a step that a
      * run executes once would otherwise take hundreds of runs to reach C2's invocation thresholds). Ends after three
-     * whole runs in a row that allocate nothing, or at the deadline; the report names the steps still allocating then.
+     * whole runs in a row that allocate nothing, at the deadline, or when the JIT has compiled nothing for
+     * {@link #JIT_IDLE_NANOS}; the report names the steps still allocating then.
      */
     WarmUpReport warmUp(int minRounds, long maxNanos) {
         long start = System.nanoTime();
@@ -178,7 +185,9 @@ public final class Session implements AutoCloseable {
             long[] bytes = new long[kernels.length];
             long executions = 0;
             int clean = 0;
-            while (clean < 3 && System.nanoTime() < deadline) {
+            JitProgress jit = new JitProgress();
+            boolean jitIdle = false;
+            while (clean < 3 && System.nanoTime() < deadline && !(jitIdle = jit.idleFor(JIT_IDLE_NANOS))) {
                 boolean workers = pool.acquire();
                 try {
                     boolean allClean = true;
@@ -205,6 +214,9 @@ public final class Session implements AutoCloseable {
             }
             for (int i = 0; i < kernels.length; i++) {
                 if (bytes[i] != 0) allocating.add("step " + i + " (" + kernels[i].describe() + "): " + bytes[i] + " bytes");
+            }
+            if (jitIdle && !allocating.isEmpty()) {
+                allocating.add("stopped early: the JIT compiled nothing for " + JIT_IDLE_NANOS / 1_000_000_000 + " s, so more runs would not change this");
             }
             if (clean < 3 && allocating.isEmpty()) allocating.add("the time ran out after " + clean + " of the 3 clean runs in a row it waits for");
             return new WarmUpReport(plan.inputShape().dim(0), java.time.Duration.ofNanos(System.nanoTime() - start),
@@ -235,7 +247,8 @@ public final class Session implements AutoCloseable {
             int[] clean = new int[tiles.size()];
             int[] count = new int[tiles.size()];
             long deadline = System.nanoTime() + maxNanos;
-            for (boolean pending = true; pending && System.nanoTime() < deadline; ) {
+            JitProgress jit = new JitProgress();
+            for (boolean pending = true; pending && System.nanoTime() < deadline && !jit.idleFor(JIT_IDLE_NANOS); ) {
                 pending = false;
                 for (int i = 0; i < tiles.size(); i++) {
                     if (count[i] >= minCalls && clean[i] >= 3) continue;
