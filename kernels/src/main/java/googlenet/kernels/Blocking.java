@@ -11,10 +11,6 @@ public final class Blocking {
     /** Channels per block: floats per pixel in one channel block. */
     public static final int LANES = VECTOR ? VectorLanes.preferred() : 16;
 
-    static {
-        SegmentClasses.loadAll();
-    }
-
     private Blocking() {
     }
 
