@@ -17,9 +17,8 @@ import org.quicktheories.core.Gen;
 
 /**
  * LRN, linear and softmax kernels (fast and scalar twin) against their NCHW references, outputs in channel slices
- * with guards around. LRN and softmax use {@code pow}/{@code exp}, which the Vector API computes within 1 ulp of
- * {@code Math}: there the bound is 2 ulp on small-integer inputs (exact squares). Linear is bitwise on small integers
- * and within the summation bound on floats.
+ * with guards around. The vector LRN raises to β with square roots (see Lrn): 4 ulp on small-integer inputs (exact
+ * squares). Linear is bitwise on small integers and within the summation bound on floats.
  */
 class DenseNormProperties {
 
@@ -47,8 +46,10 @@ class DenseNormProperties {
     }
 
     /**
-     * Small-integer inputs: the scalar twin (double, as the reference) is bitwise; the vector kernel is within 2 ulp.
-     * Float inputs: within (2 + β·size)·ε relative (a float sum of {@code size} squares, pow, one division).
+     * Small-integer inputs: the scalar twin (double, as the reference) is bitwise; the vector kernel is within 4 ulp:
+     * d = k + (α/size)·Σ rounded once (its 0.5 ulp scaled by β), √d and √√d each rounded (0.75 and 0.875 ulp with what
+     * they inherit), their product and the division rounded (0.5 ulp each): at most about 3.2 ulp.
+     * Float inputs: within (4 + β·size)·ε relative (a float sum of {@code size} squares adds β·size·ε).
      */
     @Test
     void lrnEqualsTheReference() {
@@ -75,9 +76,9 @@ class DenseNormProperties {
                     if (kernel.describe().endsWith("scalar")) {
                         Harness.assertBitwise(expected, actual, what);
                     } else if (exact) {
-                        Harness.assertUlps(expected, actual, 2, what);
+                        Harness.assertUlps(expected, actual, 4, what);
                     } else {
-                        double rel = (2 + c.beta() * c.size()) * Math.ulp(1f);
+                        double rel = (4 + c.beta() * c.size()) * Math.ulp(1f);
                         for (int i = 0; i < len; i++) {
                             if (!(Math.abs(actual[i] - expected[i]) <= rel * Math.abs(expected[i]) + Float.MIN_NORMAL)) {
                                 throw new AssertionError(what + ": at " + i + " expected " + expected[i] + " but was "

@@ -1,7 +1,9 @@
 package googlenet.graph.onnx;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphBuilder;
 import googlenet.graph.GraphException;
@@ -100,12 +102,33 @@ public final class OnnxImporter {
 
     /** Loads a model from a stream (read to its end, not closed); the model must not use external data. */
     public static Graph load(InputStream in, String name) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_MODEL_BYTES + 1); // grows as bytes arrive, never beyond the limit
+        byte[] bytes = readAtMost(in, MAX_MODEL_BYTES + 1);
         if (bytes.length > MAX_MODEL_BYTES) {
             throw new FormatException((name == null ? "<onnx>" : name) + ": more than " + MAX_MODEL_BYTES
                     + " bytes, larger than a protobuf message can be (2 GB); keep the weights as external data");
         }
         return load(bytes, name, null);
+    }
+
+    /**
+     * The stream's bytes, at most {@code limit}: sized by {@code available()} first (exact for in-memory streams, so
+     * the model is copied once, not gathered in chunks and copied again; trusted up to 256 MB only), then doubled as
+     * more arrives, never beyond the limit.
+     */
+    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
+        byte[] buf = new byte[Math.clamp(in.available(), 8192, Math.min(limit, 1 << 28))];
+        int n = 0;
+        while (true) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) return n == buf.length ? buf : Arrays.copyOf(buf, n);
+            n += r;
+            if (n == buf.length) {
+                int next = in.read();
+                if (next < 0 || n == limit) return buf;
+                buf = Arrays.copyOf(buf, (int) Math.min(2L * n, limit));
+                buf[n++] = (byte) next;
+            }
+        }
     }
 
     /** Loads a model from its bytes; the model must not use external data. */
@@ -125,7 +148,11 @@ public final class OnnxImporter {
         String source = name == null ? "<onnx>" : name;
         ModelProto model;
         try {
-            model = ModelProto.parseFrom(bytes);
+            // Aliasing: tensors' raw_data stay views of `bytes` (which nothing else holds or changes), not copies.
+            CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput(); // immutable: may alias
+            input.enableAliasing(true);
+            input.setSizeLimit(Integer.MAX_VALUE);
+            model = ModelProto.parseFrom(input);
         } catch (InvalidProtocolBufferException e) {
             throw new FormatException(source + ": not an ONNX model: the protobuf is malformed or truncated (" + e.getMessage() + ")", e);
         }

@@ -53,6 +53,8 @@ final class Conv2dVector implements Kernel {
     private final ConvGeometry g;
     private final BlockedTensor in;
     private final BlockedTensor out;
+    /** Bytes the arena must hold: the tiles address it directly, unchecked (see Conv2dVectorTiles), so run checks. */
+    private final long arenaBytes;
     private final long biasOffset;
     private final boolean longRow;
     private final int stride;
@@ -87,6 +89,7 @@ final class Conv2dVector implements Kernel {
         this.g = g;
         this.in = in;
         this.out = out;
+        this.arenaBytes = Math.max(in.end(), out.end());
         this.relu = relu;
         this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         this.inBlocks = in.blocks();
@@ -327,6 +330,7 @@ final class Conv2dVector implements Kernel {
      * scratch kernel: see {@link Conv2dKernels#tileWarmUps}); {@code arena} holds this kernel's tensors.
      */
     void callTile(int code, MemorySegment arena) {
+        checkArena(arena);
         int kh = g.kernelH();
         int kw = g.kernelW();
         Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), 0, kh, 0, kw,
@@ -340,6 +344,7 @@ final class Conv2dVector implements Kernel {
 
     @Override
     public void run(MemorySegment arena, int task) {
+        checkArena(arena);
         int chunk = task % chunks;
         int rest = task / chunks;
         int group = rest % groupSize.length;
@@ -383,6 +388,18 @@ final class Conv2dVector implements Kernel {
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inRow + ix * PIX, w, bias,
                         outRow + x[t] * PIX, kyLo, kyHi, kxLo[t], kxHi[t], runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]]);
             }
+        }
+    }
+
+    /**
+     * The tiles read the input and write the output by absolute address (see Conv2dVectorTiles#ALL): the arena must be
+     * native memory holding both tensors. Inside them, every address is the geometry's, checked by the tests.
+     */
+    private void checkArena(MemorySegment arena) {
+        if (!arena.isNative() || arena.byteSize() < arenaBytes) {
+            throw new IllegalArgumentException("vector convolution needs a native arena of at least " + arenaBytes
+                    + " bytes (its input and output tensors); got " + (arena.isNative() ? "" : "a heap segment of ")
+                    + arena.byteSize() + " bytes");
         }
     }
 

@@ -14,8 +14,8 @@ import java.nio.ByteOrder;
  * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for
  * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input
  * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.
- * {@code in} is the byte offset of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding;
- * only taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,
+ * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only
+ * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,
  * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of
  * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.
  */
@@ -24,6 +24,15 @@ final class Conv2dVectorTiles {
     static final int C = S.length();
     private static final ByteOrder NO = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /**
+     * All of memory as one segment: the tiles read and write the arena and the weights by absolute address
+     * through this constant, so C2 knows the segment's class exactly and binds every access statically. Through
+     * the caller's segments, the accesses (and the per-step slices they used) depended on class-hierarchy facts
+     * and JVM-wide type profiles: once another segment class was in use (a memory-mapped file, heap segments),
+     * a recompiled tile could box every vector for good. Conv2dVector checks the bounds instead: the arena must
+     * hold its tensors (per task), the weights are its own.
+     */
+    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of one pixel of one channel block. */
     private static final long PIX = (long) C * Float.BYTES;
     /** Bytes of the c × c weights of one tap. */
@@ -57,57 +66,65 @@ final class Conv2dVectorTiles {
         return "tile" + (code >> 4 & 0xf) + "x" + (code & 0xf) + "s" + stride(code) + (isPartial(code) ? "p" : "");
     }
 
-    /** Runs the tile of {@code code} (see {@link #code}). */
-    static void tile(Conv2dVector k, int code, MemorySegment a, long in, long w, long bias, long out,
+    /**
+     * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},
+     * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).
+     */
+    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,
                      int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {
+        in += arena.address();
+        out += arena.address();
+        w += k.weights.address();
+        bias += k.weights.address();
         switch (code) {
-            case 0x11c -> tile1x12s1(k, a, in, w, bias, out, runs);
-            case 0x11b -> tile1x11s1(k, a, in, w, bias, out, runs);
-            case 0x111 -> tile1x1s1(k, a, in, w, bias, out, runs);
-            case 0x12a -> tile2x10s1(k, a, in, w, bias, out, runs);
-            case 0x129 -> tile2x9s1(k, a, in, w, bias, out, runs);
-            case 0x121 -> tile2x1s1(k, a, in, w, bias, out, runs);
-            case 0x136 -> tile3x6s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x135 -> tile3x5s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x131 -> tile3x1s1(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x145 -> tile4x5s1(k, a, in, w, bias, out, runs);
-            case 0x144 -> tile4x4s1(k, a, in, w, bias, out, runs);
-            case 0x141 -> tile4x1s1(k, a, in, w, bias, out, runs);
-            case 0x21c -> tile1x12s2(k, a, in, w, bias, out, runs);
-            case 0x21b -> tile1x11s2(k, a, in, w, bias, out, runs);
-            case 0x22a -> tile2x10s2(k, a, in, w, bias, out, runs);
-            case 0x229 -> tile2x9s2(k, a, in, w, bias, out, runs);
-            case 0x236 -> tile3x6s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x235 -> tile3x5s2(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x245 -> tile4x5s2(k, a, in, w, bias, out, runs);
-            case 0x244 -> tile4x4s2(k, a, in, w, bias, out, runs);
-            case 0x111c -> tile1x12s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x111b -> tile1x11s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1111 -> tile1x1s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x112a -> tile2x10s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1129 -> tile2x9s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1121 -> tile2x1s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1136 -> tile3x6s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1135 -> tile3x5s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1131 -> tile3x1s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1145 -> tile4x5s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1144 -> tile4x4s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1141 -> tile4x1s1p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x121c -> tile1x12s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x121b -> tile1x11s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x122a -> tile2x10s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1229 -> tile2x9s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1236 -> tile3x6s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1235 -> tile3x5s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1245 -> tile4x5s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1244 -> tile4x4s2p(k, a, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x11c -> tile1x12s1(k, in, w, bias, out, runs);
+            case 0x11b -> tile1x11s1(k, in, w, bias, out, runs);
+            case 0x111 -> tile1x1s1(k, in, w, bias, out, runs);
+            case 0x12a -> tile2x10s1(k, in, w, bias, out, runs);
+            case 0x129 -> tile2x9s1(k, in, w, bias, out, runs);
+            case 0x121 -> tile2x1s1(k, in, w, bias, out, runs);
+            case 0x136 -> tile3x6s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x135 -> tile3x5s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x131 -> tile3x1s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x145 -> tile4x5s1(k, in, w, bias, out, runs);
+            case 0x144 -> tile4x4s1(k, in, w, bias, out, runs);
+            case 0x141 -> tile4x1s1(k, in, w, bias, out, runs);
+            case 0x21c -> tile1x12s2(k, in, w, bias, out, runs);
+            case 0x21b -> tile1x11s2(k, in, w, bias, out, runs);
+            case 0x22a -> tile2x10s2(k, in, w, bias, out, runs);
+            case 0x229 -> tile2x9s2(k, in, w, bias, out, runs);
+            case 0x236 -> tile3x6s2(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x235 -> tile3x5s2(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x245 -> tile4x5s2(k, in, w, bias, out, runs);
+            case 0x244 -> tile4x4s2(k, in, w, bias, out, runs);
+            case 0x111c -> tile1x12s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x111b -> tile1x11s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1111 -> tile1x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x112a -> tile2x10s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1129 -> tile2x9s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1121 -> tile2x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1136 -> tile3x6s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1135 -> tile3x5s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1131 -> tile3x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1145 -> tile4x5s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1144 -> tile4x4s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1141 -> tile4x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x121c -> tile1x12s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x121b -> tile1x11s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x122a -> tile2x10s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1229 -> tile2x9s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1236 -> tile3x6s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1235 -> tile3x5s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1245 -> tile4x5s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x1244 -> tile4x4s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
             default -> throw new IllegalArgumentException("no tile " + Integer.toHexString(code));
         }
     }
 
-    private static void tile1x12s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x12s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
@@ -162,9 +179,10 @@ final class Conv2dVectorTiles {
         a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x11s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
@@ -216,9 +234,10 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
@@ -246,9 +265,10 @@ final class Conv2dVectorTiles {
         a0_0.max(floor).intoMemorySegment(a, out, NO);
     }
 
-    private static void tile2x10s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x10s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
@@ -322,9 +342,10 @@ final class Conv2dVectorTiles {
         a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x9s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
@@ -393,9 +414,10 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
@@ -433,9 +455,10 @@ final class Conv2dVectorTiles {
         a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
     }
 
-    private static void tile3x6s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x6s1(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -511,9 +534,10 @@ final class Conv2dVectorTiles {
         a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x5s1(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -582,9 +606,10 @@ final class Conv2dVectorTiles {
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -636,9 +661,10 @@ final class Conv2dVectorTiles {
         a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
-    private static void tile4x5s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x5s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -715,9 +741,10 @@ final class Conv2dVectorTiles {
         a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x4s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -785,9 +812,10 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x1s1(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -843,9 +871,10 @@ final class Conv2dVectorTiles {
         a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
-    private static void tile1x12s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x12s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
@@ -900,9 +929,10 @@ final class Conv2dVectorTiles {
         a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x11s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
@@ -954,9 +984,10 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile2x10s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x10s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
@@ -1030,9 +1061,10 @@ final class Conv2dVectorTiles {
         a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x9s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
@@ -1101,9 +1133,10 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile3x6s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x6s2(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -1179,9 +1212,10 @@ final class Conv2dVectorTiles {
         a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x5s2(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -1250,9 +1284,10 @@ final class Conv2dVectorTiles {
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x5s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x5s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -1329,9 +1364,10 @@ final class Conv2dVectorTiles {
         a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s2(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x4s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -1399,9 +1435,10 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile1x12s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x12s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
         final long ir = k.inRowStride;
@@ -1465,9 +1502,10 @@ final class Conv2dVectorTiles {
         a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x11s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
         final long ir = k.inRowStride;
@@ -1528,9 +1566,10 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x1s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
         final long ir = k.inRowStride;
@@ -1561,9 +1600,10 @@ final class Conv2dVectorTiles {
         a0_0.max(floor).intoMemorySegment(a, out, NO);
     }
 
-    private static void tile2x10s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x10s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
@@ -1646,9 +1686,10 @@ final class Conv2dVectorTiles {
         a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x9s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
@@ -1726,9 +1767,10 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x1s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
@@ -1766,9 +1808,10 @@ final class Conv2dVectorTiles {
         a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
     }
 
-    private static void tile3x6s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x6s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -1847,9 +1890,10 @@ final class Conv2dVectorTiles {
         a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x5s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -1921,9 +1965,10 @@ final class Conv2dVectorTiles {
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x1s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -1967,9 +2012,10 @@ final class Conv2dVectorTiles {
         a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
-    private static void tile4x5s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x5s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -2055,9 +2101,10 @@ final class Conv2dVectorTiles {
         a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x4s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -2134,9 +2181,10 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x1s1p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -2186,9 +2234,10 @@ final class Conv2dVectorTiles {
         a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
-    private static void tile1x12s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x12s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
         final long ir = k.inRowStride;
@@ -2252,9 +2301,10 @@ final class Conv2dVectorTiles {
         a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile1x11s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
         final long ir = k.inRowStride;
@@ -2315,9 +2365,10 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile2x10s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x10s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
@@ -2400,9 +2451,10 @@ final class Conv2dVectorTiles {
         a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile2x9s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wi = k.weightInBlockStride;
         final long ib = k.inBlockStride;
@@ -2480,9 +2532,10 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile3x6s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x6s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -2561,9 +2614,10 @@ final class Conv2dVectorTiles {
         a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile3x5s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wi = k.weightInBlockStride;
@@ -2635,9 +2689,10 @@ final class Conv2dVectorTiles {
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x5s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x5s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
@@ -2723,9 +2778,10 @@ final class Conv2dVectorTiles {
         a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s2p(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,
+    private static void tile4x4s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 int kyLo, int kyHi, int kxLo, int kxHi) {
-        final MemorySegment ws = k.weights;
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;

@@ -5,6 +5,7 @@ import googlenet.kernels.Blocking;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -51,28 +52,37 @@ public final class PackedConvWeights {
         int c = Blocking.LANES;
         int ocb = Blocking.blocks(g.outChannels());
         int icb = Blocking.blocks(g.inChannels());
-        long weightFloats = (long) ocb * icb * kh * kw * c * c;
+        int taps = kh * kw;
+        long weightFloats = (long) ocb * icb * taps * c * c;
         long biasOffset = weightFloats * Float.BYTES;
         long bytes = biasOffset + (long) ocb * c * Float.BYTES;
         MemorySegment seg = arena.allocate(bytes, 64);
-        seg.fill((byte) 0);
-        for (int oc = 0; oc < g.outChannels(); oc++) {
-            int group = oc / cog;
-            for (int i = 0; i < cig; i++) {
-                int ic = group * cig + i;
-                for (int ky = 0; ky < kh; ky++) {
-                    for (int kx = 0; kx < kw; kx++) {
-                        float v = weights[((oc * cig + i) * kh + ky) * kw + kx];
-                        long index = ((((long) (oc / c) * icb + ic / c) * kh + ky) * kw + kx) * c * c
-                                + (long) (ic % c) * c + oc % c;
-                        seg.set(FLOAT, index * Float.BYTES, v);
+        // One output block's row [ICb][KH][KW][ic][oc] at a time (at most a few hundred KB, cache-resident), filled
+        // output channel by output channel so that each source row (its input channels and taps contiguous) is read
+        // as one stream, then copied in bulk. In source order, single floats were scattered over the whole output.
+        int blockFloats = taps * c * c;
+        float[] row = new float[icb * blockFloats];
+        for (int ob = 0; ob < ocb; ob++) {
+            Arrays.fill(row, 0f);
+            for (int o = 0; o < c && ob * c + o < g.outChannels(); o++) {
+                int oc = ob * c + o;
+                int firstIn = oc / cog * cig;
+                int src = oc * cig * taps;
+                for (int i = 0; i < cig; i++) {
+                    int ic = firstIn + i;
+                    int at = ic / c * blockFloats + ic % c * c + o;
+                    for (int t = 0; t < taps; t++, at += c * c) {
+                        row[at] = weights[src++];
                     }
                 }
             }
-            if (bias != null) {
-                seg.set(FLOAT, biasOffset + (long) oc * Float.BYTES, bias[oc]);
-            }
+            MemorySegment.copy(row, 0, seg, FLOAT, (long) ob * row.length * Float.BYTES, row.length);
         }
+        float[] paddedBias = new float[ocb * c];
+        if (bias != null) {
+            System.arraycopy(bias, 0, paddedBias, 0, bias.length);
+        }
+        MemorySegment.copy(paddedBias, 0, seg, FLOAT, biasOffset, paddedBias.length);
         return new PackedConvWeights(g, seg, biasOffset, bias != null);
     }
 

@@ -106,22 +106,16 @@ public final class Linear {
                 System.arraycopy(bias, 0, this.bias, 0, outFeatures);
             }
             float[] packed = new float[Math.toIntExact((long) groups * k * width)];
+            // Output by output, so that each weight row is read as one stream; the writes stay within the output's
+            // group of rows (k × width floats, cache-resident while its outputs are written).
             int channels = in.channels();
-            for (int g = 0; g < groups; g++) {
-                for (int kk = 0; kk < k; kk++) {
-                    int lane = kk % c;
-                    int pixel = (kk / c) % hw;
-                    int ch = (kk / c / hw) * c + lane;
-                    if (ch >= channels) {
-                        continue;
-                    }
-                    int feature = ch * hw + pixel;
-                    int row = (g * k + kk) * width;
-                    for (int j = 0; j < width; j++) {
-                        int o = g * width + j;
-                        if (o < outFeatures) {
-                            packed[row + j] = weight[o * (int) inFeatures + feature];
-                        }
+            int src = 0;
+            for (int o = 0; o < outFeatures; o++) {
+                int base = o / width * k * width + o % width;
+                for (int ch = 0; ch < channels; ch++) {
+                    int kk = ch / c * hw * c + ch % c;
+                    for (int pixel = 0; pixel < hw; pixel++, kk += c) {
+                        packed[base + kk * width] = weight[src++];
                     }
                 }
             }

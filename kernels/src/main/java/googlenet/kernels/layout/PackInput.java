@@ -63,8 +63,8 @@ public final class PackInput implements Kernel {
     }
 
     /**
-     * Row by row: a partial block's row is zeroed whole first (one bulk fill), then only its real lanes are written,
-     * pixel by pixel, so the few input planes are read as streams.
+     * Row by row, pixel by pixel, so the few input planes are read as streams; a partial block's padding lanes are
+     * written as zeros in the same pass (no slice of the arena: a slice is an object that C2 may fail to eliminate).
      */
     @Override
     public void run(MemorySegment arena, int task) {
@@ -84,10 +84,12 @@ public final class PackInput implements Kernel {
         for (int y = y0; y < y1; y++) {
             long out = dst.at(n, block, y, 0);
             long src = srcOffset + ((long) n * channels + (long) block * c) * planeBytes + (long) y * w * Float.BYTES;
-            if (real < c) arena.asSlice(out, (w - 1) * pixelStride + (long) c * Float.BYTES).fill((byte) 0);
             for (int x = 0; x < w; x++, out += pixelStride, src += Float.BYTES) {
                 for (int lane = 0; lane < real; lane++) {
                     arena.set(FLOAT, out + (long) lane * Float.BYTES, arena.get(FLOAT, src + lane * planeBytes));
+                }
+                for (int lane = real; lane < c; lane++) {
+                    arena.set(FLOAT, out + (long) lane * Float.BYTES, 0f);
                 }
             }
         }

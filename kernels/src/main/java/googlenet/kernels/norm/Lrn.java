@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,11 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>
  * Precision: the scalar variant computes in double exactly as the reference and equals it bit for bit. The vector
  * variant sums the squares in float (increasing j, neighbour lanes fetched with {@code slice} across the previous /
- * next block), forms {@code k + (alpha/size)·Σ} with one float FMA, raises it with the Vector API's
- * {@code VectorOperators.POW} (SVML-backed on x86; documented as within 1 ulp of {@code Math.pow}) and divides:
- * with small-integer inputs (exact squares) it stays within 2 ulp of the reference. Windows wider than two blocks
- * beyond the centre ({@code size > 2·LANES + 1}) fall back to the scalar kernel. Tasks: images × channel blocks ×
- * pixel tiles.
+ * next block), forms {@code d = k + (alpha/size)·Σ} with one float FMA, raises it to β with square roots and a
+ * product only ({@code β = 0.75}, GoogLeNet's and AlexNet's: {@code √d·√√d}; {@code 0.5}: {@code √d}; {@code 1}:
+ * {@code d}) and divides. Only correctly rounded operations, so the result is the same whether the JIT has compiled
+ * the kernel or not: {@code VectorOperators.POW} is not, its compiled form (SVML) and its Java fallback
+ * ({@code Math.pow}) differ in the last bit for about 0.6 % of inputs, which made an image's output depend on when
+ * it ran. With small-integer inputs (exact squares) the vector kernel stays within 4 ulp of the reference (3.2 by the
+ * rounding steps). Other
+ * β, and windows wider than two blocks beyond the centre ({@code size > 2·LANES + 1}), run on the scalar kernel.
+ * Tasks: images × channel blocks × pixel tiles.
  */
 public final class Lrn {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -39,8 +42,13 @@ public final class Lrn {
     /** Vector API kernel when {@link Blocking#VECTOR} (and the window spans at most three blocks), else scalar. */
     public static Kernel create(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k) {
         Params p = new Params(in, out, size, alpha, beta, k);
-        return Blocking.VECTOR && p.before <= Blocking.LANES && p.after <= Blocking.LANES
+        return Blocking.VECTOR && p.before <= Blocking.LANES && p.after <= Blocking.LANES && rootsOnly(beta)
                 ? new VectorLrn(p) : new ScalarLrn(p);
+    }
+
+    /** Whether {@code d^beta} is a product of square roots of {@code d} (see the class note). */
+    static boolean rootsOnly(float beta) {
+        return beta == 0.5f || beta == 0.75f || beta == 1f;
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
@@ -228,7 +236,9 @@ public final class Lrn {
                 for (int d = 1; d <= after; d++) {
                     sum = sum.add(d == c ? sqNext : sqCur.slice(d, sqNext));
                 }
-                FloatVector denominator = sum.fma(scale, k).lanewise(VectorOperators.POW, beta);
+                FloatVector d = sum.fma(scale, k);
+                FloatVector root = d.sqrt();
+                FloatVector denominator = beta == 1f ? d : beta == 0.5f ? root : root.mul(root.sqrt());
                 FloatVector y = x.div(denominator);
                 if (real < c) {
                     y = zero.blend(y, realLanes); // padding lanes stay 0 even if k = 0 makes 0/0

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
@@ -320,6 +321,25 @@ class Conv2dKernelsTest {
             assertThrows(IllegalArgumentException.class, () -> Conv2dKernels.create(g, w, false, other, t));
             assertThrows(IllegalArgumentException.class,
                     () -> Conv2dKernels.create(ConvGeometry.of(16, 16, 1, 1, 0), w, false, t, t));
+        }
+    }
+
+    /** The vector tiles address the arena absolutely: a heap arena or one too small for the tensors is refused. */
+    @Test
+    void vectorKernelRefusesArenasThatDoNotHoldItsTensors() {
+        assumeTrue(Blocking.VECTOR, "the Vector API is present");
+        ConvGeometry g = ConvGeometry.of(16, 16, 3, 1, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights w = PackedConvWeights.pack(g, new float[16 * 16 * 9], null, arena);
+            BlockedTensor in = BlockedTensor.dense(0, 1, 16, 4, 4);
+            BlockedTensor out = BlockedTensor.dense(in.end(), 1, 16, 4, 4);
+            Kernel k = Conv2dKernels.create(g, w, true, in, out);
+            MemorySegment enough = arena.allocate(out.end(), 64);
+            k.run(enough, 0);
+            IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                    () -> k.run(arena.allocate(out.end() - 4, 64), 0));
+            assertTrue(small.getMessage().contains(Long.toString(out.end())), small.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> k.run(MemorySegment.ofArray(new float[(int) out.end()]), 0));
         }
     }
 }

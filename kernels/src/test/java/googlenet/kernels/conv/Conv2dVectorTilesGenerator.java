@@ -64,8 +64,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println(" * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for");
         o.println(" * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input");
         o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.");
-        o.println(" * {@code in} is the byte offset of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding;");
-        o.println(" * only taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,");
+        o.println(" * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only");
+        o.println(" * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,");
         o.println(" * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of");
         o.println(" * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.");
         o.println(" */");
@@ -74,6 +74,15 @@ public final class Conv2dVectorTilesGenerator {
         o.println("    static final int C = S.length();");
         o.println("    private static final ByteOrder NO = ByteOrder.nativeOrder();");
         o.println("    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;");
+        o.println("    /**");
+        o.println("     * All of memory as one segment: the tiles read and write the arena and the weights by absolute address");
+        o.println("     * through this constant, so C2 knows the segment's class exactly and binds every access statically. Through");
+        o.println("     * the caller's segments, the accesses (and the per-step slices they used) depended on class-hierarchy facts");
+        o.println("     * and JVM-wide type profiles: once another segment class was in use (a memory-mapped file, heap segments),");
+        o.println("     * a recompiled tile could box every vector for good. Conv2dVector checks the bounds instead: the arena must");
+        o.println("     * hold its tensors (per task), the weights are its own.");
+        o.println("     */");
+        o.println("    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);");
         o.println("    /** Bytes of one pixel of one channel block. */");
         o.println("    private static final long PIX = (long) C * Float.BYTES;");
         o.println("    /** Bytes of the c × c weights of one tap. */");
@@ -111,15 +120,22 @@ public final class Conv2dVectorTilesGenerator {
         o.println("        return \"tile\" + (code >> 4 & 0xf) + \"x\" + (code & 0xf) + \"s\" + stride(code) + (isPartial(code) ? \"p\" : \"\");");
         o.println("    }");
         o.println();
-        o.println("    /** Runs the tile of {@code code} (see {@link #code}). */");
-        o.println("    static void tile(Conv2dVector k, int code, MemorySegment a, long in, long w, long bias, long out,");
+        o.println("    /**");
+        o.println("     * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},");
+        o.println("     * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).");
+        o.println("     */");
+        o.println("    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,");
         o.println("                     int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {");
+        o.println("        in += arena.address();");
+        o.println("        out += arena.address();");
+        o.println("        w += k.weights.address();");
+        o.println("        bias += k.weights.address();");
         o.println("        switch (code) {");
         for (int part = 0; part < 2; part++) {
             for (int s : STRIDES) {
                 for (int ob = 1; ob <= 4; ob++) {
                     for (int p : pixelCounts(ob, s)) {
-                        o.printf("            case 0x%x -> %s(k, a, in, w, bias, out, %s);%n",
+                        o.printf("            case 0x%x -> %s(k, in, w, bias, out, %s);%n",
                                 (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1),
                                 takesRanges(ob, part == 1) ? "kyLo, kyHi, kxLo, kxHi" : "runs");
                     }
@@ -151,12 +167,13 @@ public final class Conv2dVectorTilesGenerator {
         // One pixel: two chains (sets) per block, over even and odd steps of the run.
         int sets = p == 1 && !partial ? 2 : 1;
         o.println();
-        o.printf("    private static void %s(Conv2dVector k, MemorySegment a, long in, long w, long bias, long out,%n",
+        o.printf("    private static void %s(Conv2dVector k, long in, long w, long bias, long out,%n",
                 name(ob, p, s, partial));
         o.println(takesRanges(ob, partial) ? "                                int kyLo, int kyHi, int kxLo, int kxHi) {"
                 : "                                long[] runs) {");
         boolean nested = !partial && takesRanges(ob, partial);
-        o.println("        final MemorySegment ws = k.weights;");
+        o.println("        final MemorySegment a = ALL;");
+        o.println("        final MemorySegment ws = ALL;");
         for (int b = 1; b < ob; b++) {
             o.printf("        final long wo%d = %s;%n", b, b == 1 ? "k.weightBlockStride" : b + " * k.weightBlockStride");
         }
