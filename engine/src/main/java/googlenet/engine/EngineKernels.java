@@ -21,6 +21,7 @@ import googlenet.kernels.Kernel;
 import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.conv.ConvGeometry;
 import googlenet.kernels.conv.PackedConvWeights;
+import googlenet.kernels.dense.PackedLinearWeights;
 import googlenet.kernels.layout.ChannelCopy;
 import googlenet.kernels.layout.PackInput;
 import googlenet.kernels.layout.UnpackOutput;
@@ -33,17 +34,22 @@ import java.lang.foreign.Arena;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Packs a compiled graph's weights once, into the model's arena, and binds each plan step to the kernel
  * for its op: conv (with fused ReLU), pooling, LRN, linear, softmax. Batch-independent, so every plan of
- * the model shares the packed weights.
+ * the model shares the packed weights. Conv weights are packed here; a linear layer's on the first plan, which
+ * knows the blocked shape of its input (a Flatten before it is a free alias), and counted in {@link NativeMemory}
+ * then.
  */
 final class EngineKernels implements KernelBinder {
     private final Graph graph;
     private final Arena arena;
     private final Map<String, PackedConvWeights> packedConvs = new HashMap<>();
-    private long weightBytes;
+    private final Map<String, PackedLinearWeights> packedLinears = new ConcurrentHashMap<>();
+    private final AtomicLong weightBytes = new AtomicLong();
 
     EngineKernels(Graph graph, Arena arena) {
         this.graph = graph;
@@ -53,14 +59,25 @@ final class EngineKernels implements KernelBinder {
             if (op instanceof Conv2d c) {
                 PackedConvWeights w = PackedConvWeights.pack(geometry(c), weight(node, "weight"),
                         c.bias() ? weight(node, "bias") : null, arena);
-                weightBytes += w.bytes();
+                weightBytes.addAndGet(w.bytes());
                 packedConvs.put(node.name(), w);
             }
         }
     }
 
+    /** Bytes of packed weights so far (linear layers count from the first plan on). */
     long weightBytes() {
-        return weightBytes;
+        return weightBytes.get();
+    }
+
+    private PackedLinearWeights packedLinear(Node node, Linear l, BlockedTensor in, BlockedTensor out) {
+        return packedLinears.computeIfAbsent(node.name(), name -> {
+            PackedLinearWeights w = PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(),
+                    weight(node, "weight"), l.bias() ? weight(node, "bias") : null, arena);
+            weightBytes.addAndGet(w.bytes());
+            NativeMemory.allocated(w.bytes());
+            return w;
+        });
     }
 
     static ConvGeometry geometry(Conv2d c) {
@@ -92,7 +109,7 @@ final class EngineKernels implements KernelBinder {
             case AdaptiveAvgPool2d _ -> AdaptiveAvgPool.create(in, out, relu);
             case GlobalAvgPool _ -> googlenet.kernels.pooling.GlobalAvgPool.create(in, out, relu);
             case Lrn l -> googlenet.kernels.norm.Lrn.create(in, out, l.size(), (float) l.alpha(), (float) l.beta(), (float) l.k());
-            case Linear l -> googlenet.kernels.dense.Linear.create(in, out, weight(node, "weight"), l.bias() ? weight(node, "bias") : null, relu, arena);
+            case Linear l -> googlenet.kernels.dense.Linear.create(in, out, packedLinear(node, l, in, out), relu);
             case Softmax _ -> googlenet.kernels.dense.Softmax.create(in, out);
             case Relu _ -> googlenet.kernels.dense.Relu.create(in, out);
             case BatchNorm b -> ChannelAffine.createBatchNorm(in, out, weight(node, "weight"), weight(node, "bias"),

@@ -110,4 +110,32 @@ class SessionLifecycleTest {
         assertTrue(runs.get() >= 1);
         assertEquals(live, NativeMemory.liveBytes());
     }
+
+    /**
+     * A linear layer's weights are packed by the first plan (it knows the layer's blocked input) and shared by the
+     * plans of other batch sizes; they count in weightBytes and in NativeMemory from then on, and are freed with the
+     * model. Expected size by the documented layout: ⌈⌈classes / c⌉ / GROUP⌉ groups × (⌈F / c⌉·c) × GROUP·c floats.
+     */
+    @Test
+    void linearWeightsArePackedOnceByTheFirstPlanAndCounted() {
+        googlenet.graph.Graph graph = TinyD2l.graph(3);
+        googlenet.graph.Node fc = graph.nodes().stream()
+                .filter(n -> n.op() instanceof googlenet.graph.op.Linear).findFirst().orElseThrow();
+        int features = graph.weights().get(fc.name() + ".weight").shape().dim(1);
+        int c = googlenet.kernels.Blocking.LANES;
+        int group = googlenet.kernels.dense.Linear.GROUP;
+        long expected = (long) Math.ceilDiv(Math.ceilDiv(TinyD2l.CLASSES, c), group) * Math.ceilDiv(features, c) * c
+                * group * c * Float.BYTES;
+        long live = NativeMemory.liveBytes();
+        Model model = Model.load(graph, Options.threads(1));
+        long convs = model.weightBytes();
+        assertEquals(live + convs, NativeMemory.liveBytes());
+        model.newSession(1).close();
+        assertEquals(convs + expected, model.weightBytes(), "the first plan packs the linear layer");
+        model.newSession(3).close();
+        assertEquals(convs + expected, model.weightBytes(), "a plan for another batch size packs nothing again");
+        assertEquals(live + convs + expected, NativeMemory.liveBytes());
+        model.close();
+        assertEquals(live, NativeMemory.liveBytes(), "freed with the model");
+    }
 }

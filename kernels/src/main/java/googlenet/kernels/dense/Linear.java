@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * features are numbered in PyTorch's NCHW flatten order {@code i = ch·H·W + y·W + x}, and writing an NCHWc output
  * with channels = out features and H = W = 1 (features as [N][F padded]). Optional fused ReLU.
  * <p>
- * The PyTorch [out][in] weight is packed once, into a segment of the caller's arena, as
+ * The PyTorch [out][in] weight is packed once per model ({@link PackedLinearWeights}) as
  * {@code [group][k][GROUP·c]}: groups of {@value #GROUP} output-channel blocks, {@code k} running over the
  * input's blocked order (channel block, y, x, lane) so that Flatten costs nothing and each image's input is read
  * contiguously; rows of padding input lanes and columns of padding outputs are zero. The vector kernel keeps
@@ -40,22 +40,38 @@ public final class Linear {
     /**
      * Vector API kernel when {@link Blocking#VECTOR}, else the scalar blocked kernel.
      *
-     * @param in     input, any H×W; features = channels·H·W
-     * @param out    output, channels = out features, H = W = 1, same batch
-     * @param weight PyTorch layout [out][in features]
-     * @param bias   [out] or null
-     * @param arena  where the packed weight lives (the model's arena; must outlive the kernel)
+     * @param in  input, of the shape {@code w} was packed for, any batch
+     * @param out output, channels = out features, H = W = 1, same batch
+     * @param w   the packed weights (in an arena that outlives the kernel)
      */
-    public static Kernel create(BlockedTensor in, BlockedTensor out, float[] weight, float[] bias, boolean relu,
-                                Arena arena) {
-        Params p = new Params(in, out, weight, bias, relu, arena);
+    public static Kernel create(BlockedTensor in, BlockedTensor out, PackedLinearWeights w, boolean relu) {
+        Params p = new Params(in, out, w, relu);
         return Blocking.VECTOR ? new VectorLinear(p) : new ScalarLinear(p);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
+    public static Kernel createScalar(BlockedTensor in, BlockedTensor out, PackedLinearWeights w, boolean relu) {
+        return new ScalarLinear(new Params(in, out, w, relu));
+    }
+
+    /** Packs PyTorch's [out][in features] {@code weight} and {@code bias} (or null) into {@code arena}, then {@link #create}. */
+    public static Kernel create(BlockedTensor in, BlockedTensor out, float[] weight, float[] bias, boolean relu,
+                                Arena arena) {
+        return create(in, out, pack(in, out, weight, bias, arena), relu);
+    }
+
+    /** Packs as {@link #create(BlockedTensor, BlockedTensor, float[], float[], boolean, Arena)} does, then {@link #createScalar}. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, float[] weight, float[] bias,
                                       boolean relu, Arena arena) {
-        return new ScalarLinear(new Params(in, out, weight, bias, relu, arena));
+        return createScalar(in, out, pack(in, out, weight, bias, arena), relu);
+    }
+
+    private static PackedLinearWeights pack(BlockedTensor in, BlockedTensor out, float[] weight, float[] bias,
+                                            Arena arena) {
+        if (in == null || out == null) {
+            throw new IllegalArgumentException("arguments must not be null");
+        }
+        return PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena);
     }
 
     private static final class Params {
@@ -72,8 +88,8 @@ public final class Linear {
         /** Bias padded to groups·GROUP·c (zeros past outFeatures). */
         final float[] bias;
 
-        Params(BlockedTensor in, BlockedTensor out, float[] weight, float[] bias, boolean relu, Arena arena) {
-            if (in == null || out == null || weight == null || arena == null) {
+        Params(BlockedTensor in, BlockedTensor out, PackedLinearWeights w, boolean relu) {
+            if (in == null || out == null || w == null) {
                 throw new IllegalArgumentException("arguments must not be null");
             }
             if (in.batch() != out.batch()) {
@@ -82,45 +98,22 @@ public final class Linear {
             if (out.height() != 1 || out.width() != 1) {
                 throw new IllegalArgumentException("linear output must be 1×1, was " + out.height() + "×" + out.width());
             }
-            int c = Blocking.LANES;
-            int hw = in.height() * in.width();
-            long inFeatures = (long) in.channels() * hw;
-            this.outFeatures = out.channels();
-            if (weight.length != inFeatures * outFeatures) {
-                throw new IllegalArgumentException("weight has " + weight.length + " values, needs " + outFeatures
-                        + "×" + inFeatures);
-            }
-            if (bias != null && bias.length != outFeatures) {
-                throw new IllegalArgumentException("bias has " + bias.length + " values, needs " + outFeatures);
+            if (in.channels() != w.channels() || in.height() != w.height() || in.width() != w.width()
+                    || out.channels() != w.outFeatures()) {
+                throw new IllegalArgumentException("weights packed for " + w.channels() + "×" + w.height() + "×"
+                        + w.width() + " → " + w.outFeatures() + ", tensors are " + in.channels() + "×" + in.height()
+                        + "×" + in.width() + " → " + out.channels());
             }
             this.in = in;
             this.out = out;
             this.relu = relu;
+            this.outFeatures = w.outFeatures();
             this.outBlocks = out.blocks();
-            this.groups = Math.ceilDiv(outBlocks, GROUP);
+            this.groups = w.groups;
             this.chunks = Math.ceilDiv(in.batch(), IMAGES);
-            this.k = Math.toIntExact((long) in.blocks() * hw * c);
-            int width = GROUP * c;
-            this.bias = new float[groups * width];
-            if (bias != null) {
-                System.arraycopy(bias, 0, this.bias, 0, outFeatures);
-            }
-            float[] packed = new float[Math.toIntExact((long) groups * k * width)];
-            // Output by output, so that each weight row is read as one stream; the writes stay within the output's
-            // group of rows (k × width floats, cache-resident while its outputs are written).
-            int channels = in.channels();
-            int src = 0;
-            for (int o = 0; o < outFeatures; o++) {
-                int base = o / width * k * width + o % width;
-                for (int ch = 0; ch < channels; ch++) {
-                    int kk = ch / c * hw * c + ch % c;
-                    for (int pixel = 0; pixel < hw; pixel++, kk += c) {
-                        packed[base + kk * width] = weight[src++];
-                    }
-                }
-            }
-            this.weights = arena.allocate((long) packed.length * Float.BYTES, 64);
-            MemorySegment.copy(packed, 0, weights, ValueLayout.JAVA_FLOAT, 0, packed.length);
+            this.k = w.k;
+            this.bias = w.bias;
+            this.weights = w.segment;
         }
 
         int tasks() {

@@ -146,6 +146,13 @@ class DenseKernelsTest {
                     new float[10 * 16], null, false, s.arena()));
             assertThrows(IllegalArgumentException.class, () -> Linear.create(in, BlockedTensor.dense(0, 1, 10, 2, 1),
                     new float[10 * 64], null, false, s.arena()));
+            // Weights packed for another input shape (same feature count) or another output width.
+            PackedLinearWeights flat = PackedLinearWeights.pack(64, 1, 1, 10, new float[10 * 64], null, s.arena());
+            assertThrows(IllegalArgumentException.class,
+                    () -> Linear.create(in, BlockedTensor.dense(0, 1, 10, 1, 1), flat, false));
+            PackedLinearWeights eleven = PackedLinearWeights.pack(16, 2, 2, 11, new float[11 * 64], null, s.arena());
+            assertThrows(IllegalArgumentException.class,
+                    () -> Linear.create(in, BlockedTensor.dense(0, 1, 10, 1, 1), eleven, false));
         }
     }
 
