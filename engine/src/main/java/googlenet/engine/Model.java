@@ -70,6 +70,14 @@ public final class Model implements AutoCloseable {
     }
 
     /**
+     * Loads an ONNX model from its bytes ({@code name} names it in errors) and compiles it. The bytes are read in
+     * place, not copied: they must not change while the model loads (afterwards they are not used).
+     */
+    public static Model load(byte[] onnx, String name, Options options) throws java.io.IOException {
+        return load(googlenet.graph.onnx.OnnxImporter.load(onnx, name), options);
+    }
+
+    /**
      * Loads an ONNX model shipped as a resource, found as {@code anchor.getResourceAsStream(name)} finds it: a name
      * without a leading '/' is relative to the anchor's package. In a named module the resource's package must be
      * open to {@code googlenet.engine} (or the name must not map to a package, e.g. {@code /META-INF/model.onnx}).

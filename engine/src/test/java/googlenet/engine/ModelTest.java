@@ -169,7 +169,7 @@ class ModelTest {
     }
 
     @Test
-    void loadsAnOnnxFileAndAStream(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    void loadsAnOnnxFileAStreamAndBytes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
         Graph graph = SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 4);
         java.nio.file.Path file = dir.resolve("d2l.onnx");
         googlenet.graph.onnx.OnnxExporter.write(graph, file);
@@ -177,13 +177,18 @@ class ModelTest {
         float[] expected = ReferenceInterpreter.run(graph, new Tensor(Shape.of(1, 3, 64, 64), x)).data();
         try (Model fromFile = Model.load(file, Options.threads(1)); Session s = fromFile.newSession(1);
              var in = java.nio.file.Files.newInputStream(file);
-             Model fromStream = Model.load(in, "d2l.onnx", Options.threads(1)); Session t = fromStream.newSession(1)) {
+             Model fromStream = Model.load(in, "d2l.onnx", Options.threads(1)); Session t = fromStream.newSession(1);
+             Model fromBytes = Model.load(java.nio.file.Files.readAllBytes(file), "d2l.onnx", Options.threads(1));
+             Session u = fromBytes.newSession(1)) {
             float[] a = new float[10];
             float[] b = new float[10];
+            float[] c = new float[10];
             s.run(x, a);
             t.run(x, b);
+            u.run(x, c);
             assertClose(expected, a, "from file");
             assertArrayEquals(a, b);
+            assertArrayEquals(a, c);
         }
     }
 

@@ -18,7 +18,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +46,7 @@ public class LoadBenchmark {
 
     @Benchmark
     public long ours() throws IOException {
-        try (Model m = Model.load(new ByteArrayInputStream(onnx), model + ".onnx", Options.threads(1));
+        try (Model m = Model.load(onnx, model + ".onnx", Options.threads(1));
              Session s = m.newSession(1)) {
             return s.inputShape().elements();
         }

@@ -131,7 +131,10 @@ public final class OnnxImporter {
         }
     }
 
-    /** Loads a model from its bytes; the model must not use external data. */
+    /**
+     * Loads a model from its bytes; the model must not use external data. The bytes are read in place (tensors are
+     * decoded straight from them), so they must not change while this runs.
+     */
     public static Graph load(byte[] bytes, String name) throws IOException {
         return load(bytes, name, null);
     }

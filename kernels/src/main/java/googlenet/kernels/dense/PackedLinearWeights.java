@@ -68,15 +68,23 @@ public final class PackedLinearWeights {
             System.arraycopy(bias, 0, paddedBias, 0, outFeatures);
         }
         float[] packed = new float[Math.toIntExact((long) groups * k * rowWidth)];
-        // Output by output, so that each weight row is read as one stream; the writes stay within the output's
-        // group of rows (k × GROUP·c floats, cache-resident while its outputs are written).
-        int src = 0;
-        for (int o = 0; o < outFeatures; o++) {
-            int base = o / rowWidth * k * rowWidth + o % rowWidth;
-            for (int ch = 0; ch < channels; ch++) {
-                int kk = ch / c * hw * c + ch % c;
-                for (int pixel = 0; pixel < hw; pixel++, kk += c) {
-                    packed[base + kk * rowWidth] = weight[src++];
+        // Tiles of c outputs × one channel block: the c weight rows are read side by side (c streams that stay in
+        // L1), and each step writes c adjacent floats of one packed row. Output by output, every write touched
+        // another cache line.
+        int blocks = Blocking.blocks(channels);
+        for (int o0 = 0; o0 < outFeatures; o0 += c) {
+            int outs = Math.min(c, outFeatures - o0);
+            int base = o0 / rowWidth * k * rowWidth + o0 % rowWidth;
+            for (int cb = 0; cb < blocks; cb++) {
+                int lanes = Math.min(c, channels - cb * c);
+                for (int pixel = 0; pixel < hw; pixel++) {
+                    for (int lane = 0; lane < lanes; lane++) {
+                        int at = base + ((cb * hw + pixel) * c + lane) * rowWidth;
+                        int src = o0 * (int) inFeatures + (cb * c + lane) * hw + pixel;
+                        for (int o = 0; o < outs; o++, src += (int) inFeatures) {
+                            packed[at + o] = weight[src];
+                        }
+                    }
                 }
             }
         }
