@@ -64,6 +64,7 @@ public final class PackedConvWeights {
         int blockFloats = taps * c * c;
         float[] row = new float[icb * blockFloats];
         int[] firstIn = new int[c];
+        boolean oneGroup = g.groups() == 1;
         for (int ob = 0; ob < ocb; ob++) {
             Arrays.fill(row, 0f);
             int outs = Math.min(c, g.outChannels() - ob * c);
@@ -75,7 +76,7 @@ public final class PackedConvWeights {
             for (int i = 0; i < cig; i++) {
                 for (int t = 0; t < taps; t++) {
                     int src = src0 + i * taps + t;
-                    if (g.groups() == 1) { // every output channel reads input channel i: one destination line
+                    if (oneGroup) { // every output channel reads input channel i: one destination line
                         int at = i / c * blockFloats + (t * c + i % c) * c;
                         for (int o = 0; o < outs; o++) {
                             row[at + o] = weights[src + o * stride];

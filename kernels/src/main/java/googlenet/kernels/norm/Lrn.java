@@ -236,9 +236,11 @@ public final class Lrn {
                 for (int d = 1; d <= after; d++) {
                     sum = sum.add(d == c ? sqNext : sqCur.slice(d, sqNext));
                 }
-                FloatVector d = sum.fma(scale, k);
-                FloatVector root = d.sqrt();
-                FloatVector denominator = beta == 1f ? d : beta == 0.5f ? root : root.mul(root.sqrt());
+                FloatVector denominator = sum.fma(scale, k); // d, β = 1
+                if (beta != 1f) {
+                    denominator = denominator.sqrt(); // √d, β = 0.5
+                    if (beta == 0.75f) denominator = denominator.mul(denominator.sqrt()); // √d·√√d
+                }
                 FloatVector y = x.div(denominator);
                 if (real < c) {
                     y = zero.blend(y, realLanes); // padding lanes stay 0 even if k = 0 makes 0/0
