@@ -31,6 +31,7 @@ import googlenet.kernels.pooling.AvgPool;
 import googlenet.kernels.pooling.MaxPool;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,8 @@ final class EngineKernels implements KernelBinder {
         for (Node node : graph.nodes()) {
             Op op = node.op() instanceof Fused f ? f.producer() : node.op();
             if (op instanceof Conv2d c) {
-                PackedConvWeights w = PackedConvWeights.pack(geometry(c), weight(node, "weight"),
-                        c.bias() ? weight(node, "bias") : null, arena);
+                PackedConvWeights w = PackedConvWeights.pack(geometry(c), values(node, "weight"),
+                        c.bias() ? values(node, "bias") : null, arena);
                 weightBytes.addAndGet(w.bytes());
                 packedConvs.put(node.name(), w);
             }
@@ -73,7 +74,7 @@ final class EngineKernels implements KernelBinder {
     private PackedLinearWeights packedLinear(Node node, Linear l, BlockedTensor in, BlockedTensor out) {
         return packedLinears.computeIfAbsent(node.name(), name -> {
             PackedLinearWeights w = PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(),
-                    weight(node, "weight"), l.bias() ? weight(node, "bias") : null, arena);
+                    values(node, "weight"), l.bias() ? values(node, "bias") : null, arena);
             weightBytes.addAndGet(w.bytes());
             NativeMemory.allocated(w.bytes());
             return w;
@@ -88,6 +89,11 @@ final class EngineKernels implements KernelBinder {
 
     private float[] weight(Node node, String role) {
         return graph.weights().get(node.name() + "." + role).data();
+    }
+
+    /** A weight's values as they are held (an imported model's are views of its file's bytes: read once, here). */
+    private MemorySegment values(Node node, String role) {
+        return graph.weights().get(node.name() + "." + role).values();
     }
 
     @Override

@@ -71,7 +71,9 @@ public final class Model implements AutoCloseable {
 
     /**
      * Loads an ONNX model from its bytes ({@code name} names it in errors) and compiles it. The bytes are read in
-     * place, not copied: they must not change while the model loads (afterwards they are not used).
+     * place, not copied (the weights are packed straight from them), and the model keeps reading them (a linear
+     * layer's weights are packed by the first session of its batch size): they must not change while the model is
+     * open, as if they were a mapped file.
      */
     public static Model load(byte[] onnx, String name, Options options) throws java.io.IOException {
         return load(googlenet.graph.onnx.OnnxImporter.load(onnx, name), options);

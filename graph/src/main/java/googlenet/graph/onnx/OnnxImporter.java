@@ -132,8 +132,9 @@ public final class OnnxImporter {
     }
 
     /**
-     * Loads a model from its bytes; the model must not use external data. The bytes are read in place (tensors are
-     * decoded straight from them), so they must not change while this runs.
+     * Loads a model from its bytes; the model must not use external data. The bytes are read in place, not copied:
+     * float weights passed on unchanged are {@link Tensor#littleEndian} views of them, decoded when first used. So the
+     * bytes must not change while the graph is in use.
      */
     public static Graph load(byte[] bytes, String name) throws IOException {
         return load(bytes, name, null);
@@ -184,8 +185,59 @@ public final class OnnxImporter {
     private record Real(String node) implements Value {
     }
 
-    /** A constant: float or int64 data with its dimensions (none for a scalar). */
-    private record Const(long[] dims, float[] f, long[] i) implements Value {
+    /**
+     * A constant: float or int64 data with its dimensions (none for a scalar). Float data read from {@code raw_data}
+     * stays a view of the model's bytes (a {@link Tensor#littleEndian} view) until something needs the array, so that
+     * weights passed on unchanged are decoded once, by whoever packs them.
+     */
+    private static final class Const implements Value {
+        private final long[] dims;
+        private final long[] i;
+        /** Float data still in the model's bytes, or null. */
+        private final Tensor view;
+        private float[] f;
+
+        Const(long[] dims, float[] f, long[] i) {
+            this.dims = dims;
+            this.f = f;
+            this.i = i;
+            this.view = null;
+        }
+
+        private Const(long[] dims, Tensor view) {
+            this.dims = dims;
+            this.i = null;
+            this.view = view;
+        }
+
+        /** Float data held as little-endian bytes (at least one value), decoded when first asked for. */
+        static Const littleEndianFloats(long[] dims, java.lang.foreign.MemorySegment bytes) {
+            return new Const(dims, Tensor.littleEndian(Shape.of(Math.toIntExact(bytes.byteSize() / Float.BYTES)), bytes));
+        }
+
+        long[] dims() {
+            return dims;
+        }
+
+        float[] f() {
+            if (f == null && view != null) f = view.data();
+            return f;
+        }
+
+        long[] i() {
+            return i;
+        }
+
+        /** The same data with other dimensions (of the same count). */
+        Const reshaped(long[] newDims) {
+            return view != null ? new Const(newDims, view) : new Const(newDims, f, i);
+        }
+
+        /** The float data as a tensor of {@code shape} (same count), without decoding a view. */
+        Tensor tensor(Shape shape) {
+            return view != null ? view.reshaped(shape) : new Tensor(shape, f);
+        }
+
         long count() {
             long n = 1;
             for (long d : dims) n *= d;
@@ -193,11 +245,11 @@ public final class OnnxImporter {
         }
 
         boolean isFloat() {
-            return f != null;
+            return f != null || view != null;
         }
 
         double get(int k) {
-            return f != null ? f[k] : i[k];
+            return isFloat() ? f()[k] : i[k];
         }
     }
 
@@ -233,12 +285,13 @@ public final class OnnxImporter {
         final String src;
         final int in;
         final int out;
-        final float[] weight;
+        /** [out, in]. */
+        final Tensor weight;
         float[] bias;
         final String name;
         String materialized;
 
-        PendingLinear(String src, int in, int out, float[] weight, float[] bias, String name) {
+        PendingLinear(String src, int in, int out, Tensor weight, float[] bias, String name) {
             this.src = src;
             this.in = in;
             this.out = out;
@@ -509,9 +562,18 @@ public final class OnnxImporter {
         }
 
         private void weight(String irNode, String role, long[] dims, float[] data) {
+            weights.put(irNode + "." + role, new Tensor(shapeOf(dims), data));
+        }
+
+        /** A constant passed on as a weight unchanged: a view of the model's bytes stays one. */
+        private void weight(String irNode, String role, Const c) {
+            weights.put(irNode + "." + role, c.tensor(shapeOf(c.dims())));
+        }
+
+        private static Shape shapeOf(long[] dims) {
             int[] d = new int[dims.length];
             for (int i = 0; i < d.length; i++) d[i] = (int) dims[i];
-            weights.put(irNode + "." + role, new Tensor(Shape.of(d), data));
+            return Shape.of(d);
         }
 
         /** The node a value stands for, creating it for values folded so far. */
@@ -560,7 +622,7 @@ public final class OnnxImporter {
                 case PendingLinear l -> {
                     if (l.materialized != null) return l.materialized;
                     String n = b.add(unique(sanitize(l.name)), new Linear(l.in, l.out, l.bias != null), l.src);
-                    weight(n, "weight", new long[] {l.out, l.in}, l.weight);
+                    weights.put(n + ".weight", l.weight);
                     if (l.bias != null) weight(n, "bias", new long[] {l.out}, l.bias);
                     return l.materialized = n;
                 }
@@ -732,8 +794,8 @@ public final class OnnxImporter {
             }
             String n = add(new Conv2d(shape(x).dim(1), out, kh, kw, stride[0], stride[1], padding, dilation[0], dilation[1], groups,
                     bias != null), x);
-            weight(n, "weight", w.dims(), w.f());
-            if (bias != null) weight(n, "bias", bias.dims(), bias.f());
+            weight(n, "weight", w);
+            if (bias != null) weight(n, "bias", bias);
         }
 
         private void pool(boolean max) {
@@ -846,8 +908,14 @@ public final class OnnxImporter {
             int k = (int) (transB ? bm.dims()[1] : bm.dims()[0]);
             if (shape(a).dim(1) != k) throw unsupported("A " + shape(a) + " and B " + Arrays.toString(bm.dims()) + " do not fit"
                     + (transB ? " (transB=1)" : ""));
-            float[] w = transB ? bm.f().clone() : transpose(bm.f(), k, out);
-            if (alpha != 1f) for (int j = 0; j < w.length; j++) w[j] *= alpha;
+            Tensor w;
+            if (transB && alpha == 1f) {
+                w = bm.tensor(Shape.of(out, k)); // B is already [out, in]: passed on as read
+            } else {
+                float[] t = transB ? bm.f().clone() : transpose(bm.f(), k, out);
+                if (alpha != 1f) for (int j = 0; j < t.length; j++) t[j] *= alpha;
+                w = new Tensor(Shape.of(out, k), t);
+            }
             float[] bias = null;
             if (has(2) && beta != 0f) {
                 bias = vector(floats(2, "C"), out, shape(a).dim(0), "C");
@@ -882,7 +950,7 @@ public final class OnnxImporter {
             int k = (int) bm.dims()[0];
             int out = (int) bm.dims()[1];
             if (shape(a).dim(1) != k) throw unsupported("A " + shape(a) + " and B " + Arrays.toString(bm.dims()) + " do not fit");
-            output(new PendingLinear(a, k, out, transpose(bm.f(), k, out), null, label(node)));
+            output(new PendingLinear(a, k, out, new Tensor(Shape.of(out, k), transpose(bm.f(), k, out)), null, label(node)));
         }
 
         private void arithmetic() {
@@ -1040,7 +1108,7 @@ public final class OnnxImporter {
             boolean allowZero = i("allowzero", 0) != 0;
             if (v instanceof Const c) {
                 long[] dims = resolveShape(c.dims(), target.i(), allowZero);
-                output(new Const(dims, c.f(), c.i()));
+                output(c.reshaped(dims));
                 return;
             }
             String x = materialize(v, user());
@@ -1112,7 +1180,7 @@ public final class OnnxImporter {
                             : Arrays.stream(axes).anyMatch(a -> (a < 0 ? a + c.dims().length : a) == ax);
                     if (!drop) dims.add(c.dims()[i]);
                 }
-                output(new Const(dims.stream().mapToLong(Long::longValue).toArray(), c.f(), c.i()));
+                output(c.reshaped(dims.stream().mapToLong(Long::longValue).toArray()));
                 return;
             }
             String x = materialize(v, user());
@@ -1139,7 +1207,7 @@ public final class OnnxImporter {
                     final int ax = i;
                     dims[i] = Arrays.stream(norm).anyMatch(a -> a == ax) ? 1 : c.dims()[src++];
                 }
-                output(new Const(dims, c.f(), c.i()));
+                output(c.reshaped(dims));
                 return;
             }
             if (v instanceof Affine a && a.squeezed && a.materialized == null && axes.length == 1
@@ -1381,10 +1449,11 @@ public final class OnnxImporter {
             else checkCount(what, typedCount(t, type), n);
             switch (type) {
                 case TensorProto.DataType.FLOAT_VALUE -> {
+                    if (raw != null && n > 0) {
+                        return Const.littleEndianFloats(dims, java.lang.foreign.MemorySegment.ofBuffer(raw.asReadOnlyByteBuffer()));
+                    }
                     float[] f = new float[n];
-                    if (raw != null) {
-                        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
-                    } else {
+                    if (raw == null) {
                         for (int j = 0; j < n; j++) f[j] = t.getFloatData(j);
                     }
                     return new Const(dims, f, null);

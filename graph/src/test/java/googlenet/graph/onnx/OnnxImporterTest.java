@@ -164,6 +164,37 @@ class OnnxImporterTest {
     }
 
     @Test
+    void weightsPassedOnUnchangedStayViewsOfTheModelBytes() throws Exception {
+        byte[] bytes = model(13, small()).toByteArray();
+        Graph g = OnnxImporter.load(bytes, "m.onnx");
+        // Change the conv weight's first value and the linear weight's last one in the model's bytes after the import:
+        // views read the bytes when first asked, so they see the change; a copy would not.
+        int conv = indexOf(bytes, littleEndian(ramp(108, 1)));
+        int fc = indexOf(bytes, littleEndian(ramp(20, 3)));
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat(conv, -7f).putFloat(fc + 19 * 4, -8f);
+        float[] expectedConv = ramp(108, 1);
+        expectedConv[0] = -7f;
+        float[] expectedFc = ramp(20, 3);
+        expectedFc[19] = -8f;
+        assertArrayEquals(expectedConv, g.weights().get("features.conv.Conv.weight").data());
+        assertEquals(-7f, g.weights().get("features.conv.Conv.weight").values().getAtIndex(Tensor.VALUE, 0));
+        assertArrayEquals(expectedFc, g.weights().get("fc.weight").data());
+    }
+
+    private static byte[] littleEndian(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void gemmFoldsAlphaBetaAndTranspose() throws Exception {
         GraphProto.Builder g = small();
         g.setNode(5, node("Gemm", "fc", List.of("f", "fc_wt", "fc_b"), List.of("y"), real("alpha", 2f), real("beta", 0.5f)));

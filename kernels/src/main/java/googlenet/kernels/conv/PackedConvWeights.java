@@ -1,6 +1,7 @@
 package googlenet.kernels.conv;
 
 import googlenet.kernels.Blocking;
+import googlenet.kernels.layout.WeightTranspose;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,19 +36,37 @@ public final class PackedConvWeights {
      * {@code bias} ({@code outChannels}, or {@code null} for none) into a segment allocated from {@code arena}.
      */
     public static PackedConvWeights pack(ConvGeometry g, float[] weights, float[] bias, Arena arena) {
+        Objects.requireNonNull(weights, "weights");
+        return pack(g, MemorySegment.ofArray(weights), bias == null ? null : MemorySegment.ofArray(bias), arena);
+    }
+
+    /**
+     * Packs OIHW weights and a bias (or {@code null}) held as float32 in native byte order in any segment (the bytes
+     * of a model file, an array), reading each value once.
+     */
+    public static PackedConvWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena) {
+        return pack(g, weights, bias, arena, Blocking.VECTOR);
+    }
+
+    /** Packs without the Vector API: the twin the vector packing is tested against. */
+    public static PackedConvWeights packScalar(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena) {
+        return pack(g, weights, bias, arena, false);
+    }
+
+    private static PackedConvWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena,
+                                          boolean vector) {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(arena, "arena");
         int cig = g.inChannelsPerGroup();
-        int cog = g.outChannelsPerGroup();
         int kh = g.kernelH();
         int kw = g.kernelW();
         long expected = (long) g.outChannels() * cig * kh * kw;
-        if (weights.length != expected) {
-            throw new IllegalArgumentException("weights: expected " + expected + " floats, got " + weights.length);
+        if (weights.byteSize() != expected * Float.BYTES) {
+            throw new IllegalArgumentException("weights: expected " + expected + " floats, got " + weights.byteSize() / (double) Float.BYTES);
         }
-        if (bias != null && bias.length != g.outChannels()) {
-            throw new IllegalArgumentException("bias: expected " + g.outChannels() + " floats, got " + bias.length);
+        if (bias != null && bias.byteSize() != (long) g.outChannels() * Float.BYTES) {
+            throw new IllegalArgumentException("bias: expected " + g.outChannels() + " floats, got " + bias.byteSize() / (double) Float.BYTES);
         }
         int c = Blocking.LANES;
         int ocb = Blocking.blocks(g.outChannels());
@@ -57,46 +76,70 @@ public final class PackedConvWeights {
         long biasOffset = weightFloats * Float.BYTES;
         long bytes = biasOffset + (long) ocb * c * Float.BYTES;
         MemorySegment seg = arena.allocate(bytes, 64);
-        // One output block's row [ICb][KH][KW][ic][oc] at a time, gathered in a small array and copied in bulk. Its
-        // 16 source rows (one per output channel: input channels and taps contiguous) are read side by side, so
-        // each step writes 16 adjacent floats (one cache line) and the 16 read streams stay in L1. In source order
-        // every write touched another line, and packing was half of a model's load time.
+        if (g.groups() == 1 && vector && WeightTranspose.supported()) {
+            long blockBytes = (long) taps * c * c * Float.BYTES;
+            WeightTranspose.pack(weights, g.outChannels(), g.inChannels(), taps, seg, new WeightTranspose.Destination(
+                    1, icb * blockBytes, 0, blockBytes, (long) c * c * Float.BYTES, (long) c * Float.BYTES));
+        } else if (g.groups() == 1) {
+            packOneGroup(g, weights, seg);
+        } else {
+            packGrouped(g, weights, seg);
+        }
+        if (bias != null) {
+            MemorySegment.copy(bias, 0, seg, biasOffset, bias.byteSize());
+        }
+        return new PackedConvWeights(g, seg, biasOffset, bias != null);
+    }
+
+    /**
+     * One output block's row {@code [ICb][KH][KW][ic][oc]} at a time, gathered in an array and copied in bulk. Its c
+     * source rows (one per output channel: input channels and taps contiguous) are read side by side, so each step
+     * writes c adjacent floats (one cache line) and the c read streams stay in L1. In source order every write touched
+     * another line (twice as slow, measured; so was staging a few blocks at a time).
+     */
+    private static void packOneGroup(ConvGeometry g, MemorySegment weights, MemorySegment seg) {
+        int c = Blocking.LANES;
+        int taps = g.kernelH() * g.kernelW();
+        int cin = g.inChannels();
         int blockFloats = taps * c * c;
-        float[] row = new float[icb * blockFloats];
-        int[] firstIn = new int[c];
-        boolean oneGroup = g.groups() == 1;
-        for (int ob = 0; ob < ocb; ob++) {
-            Arrays.fill(row, 0f);
+        float[] row = new float[Blocking.blocks(cin) * blockFloats];
+        long stride = (long) cin * taps * Float.BYTES;
+        for (int ob = 0; ob < Blocking.blocks(g.outChannels()); ob++) {
             int outs = Math.min(c, g.outChannels() - ob * c);
-            for (int o = 0; o < outs; o++) {
-                firstIn[o] = (ob * c + o) / cog * cig;
-            }
-            int src0 = ob * c * cig * taps;
-            int stride = cig * taps;
-            for (int i = 0; i < cig; i++) {
+            if (outs < c || cin % c != 0) Arrays.fill(row, 0f);
+            long src0 = ob * c * stride;
+            for (int i = 0; i < cin; i++) {
                 for (int t = 0; t < taps; t++) {
-                    int src = src0 + i * taps + t;
-                    if (oneGroup) { // every output channel reads input channel i: one destination line
-                        int at = i / c * blockFloats + (t * c + i % c) * c;
-                        for (int o = 0; o < outs; o++) {
-                            row[at + o] = weights[src + o * stride];
-                        }
-                    } else {
-                        for (int o = 0; o < outs; o++) {
-                            int ic = firstIn[o] + i;
-                            row[ic / c * blockFloats + (t * c + ic % c) * c + o] = weights[src + o * stride];
-                        }
+                    long src = src0 + (long) (i * taps + t) * Float.BYTES;
+                    int at = i / c * blockFloats + (t * c + i % c) * c;
+                    for (int o = 0; o < outs; o++) {
+                        row[at + o] = weights.get(FLOAT, src + o * stride);
                     }
                 }
             }
             MemorySegment.copy(row, 0, seg, FLOAT, (long) ob * row.length * Float.BYTES, row.length);
         }
-        float[] paddedBias = new float[ocb * c];
-        if (bias != null) {
-            System.arraycopy(bias, 0, paddedBias, 0, bias.length);
+    }
+
+    /** Groups > 1 (no GoogLeNet conv): value by value; every input block is present, zero across groups. */
+    private static void packGrouped(ConvGeometry g, MemorySegment weights, MemorySegment seg) {
+        int c = Blocking.LANES;
+        int cig = g.inChannelsPerGroup();
+        int cog = g.outChannelsPerGroup();
+        int taps = g.kernelH() * g.kernelW();
+        int icb = Blocking.blocks(g.inChannels());
+        int blockFloats = taps * c * c;
+        for (int oc = 0; oc < g.outChannels(); oc++) {
+            int firstIn = oc / cog * cig;
+            for (int i = 0; i < cig; i++) {
+                int ic = firstIn + i;
+                for (int t = 0; t < taps; t++) {
+                    long dst = ((long) (oc / c) * icb + ic / c) * blockFloats + (t * c + ic % c) * c + oc % c;
+                    long src = ((long) oc * cig + i) * taps + t;
+                    seg.setAtIndex(FLOAT, dst, weights.getAtIndex(FLOAT, src));
+                }
+            }
         }
-        MemorySegment.copy(paddedBias, 0, seg, FLOAT, biasOffset, paddedBias.length);
-        return new PackedConvWeights(g, seg, biasOffset, bias != null);
     }
 
     public ConvGeometry geometry() {

@@ -1,10 +1,12 @@
 package googlenet.kernels.dense;
 
 import googlenet.kernels.Blocking;
+import googlenet.kernels.layout.WeightTranspose;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * A fully connected layer's weights packed once, for an input of {@code channels × height × width} (blocked, any
@@ -14,6 +16,7 @@ import java.lang.foreign.ValueLayout;
  * {@code groups·GROUP·c}. Every plan of a model (one per batch size) shares one packing.
  */
 public final class PackedLinearWeights {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private final int channels;
     private final int height;
     private final int width;
@@ -43,6 +46,25 @@ public final class PackedLinearWeights {
      */
     public static PackedLinearWeights pack(int channels, int height, int width, int outFeatures, float[] weight,
                                            float[] bias, Arena arena) {
+        if (weight == null) throw new IllegalArgumentException("weight and arena must not be null");
+        return pack(channels, height, width, outFeatures, MemorySegment.ofArray(weight),
+                bias == null ? null : MemorySegment.ofArray(bias), arena);
+    }
+
+    /** As {@link #pack(int, int, int, int, float[], float[], Arena)}, from float32 in native byte order in any segment. */
+    public static PackedLinearWeights pack(int channels, int height, int width, int outFeatures, MemorySegment weight,
+                                           MemorySegment bias, Arena arena) {
+        return pack(channels, height, width, outFeatures, weight, bias, arena, Blocking.VECTOR);
+    }
+
+    /** Packs without the Vector API: the twin the vector packing is tested against. */
+    public static PackedLinearWeights packScalar(int channels, int height, int width, int outFeatures,
+                                                 MemorySegment weight, MemorySegment bias, Arena arena) {
+        return pack(channels, height, width, outFeatures, weight, bias, arena, false);
+    }
+
+    private static PackedLinearWeights pack(int channels, int height, int width, int outFeatures, MemorySegment weight,
+                                            MemorySegment bias, Arena arena, boolean vector) {
         if (weight == null || arena == null) {
             throw new IllegalArgumentException("weight and arena must not be null");
         }
@@ -53,43 +75,54 @@ public final class PackedLinearWeights {
         int c = Blocking.LANES;
         int hw = height * width;
         long inFeatures = (long) channels * hw;
-        if (weight.length != inFeatures * outFeatures) {
-            throw new IllegalArgumentException("weight has " + weight.length + " values, needs " + outFeatures
-                    + "×" + inFeatures);
+        if (weight.byteSize() != inFeatures * outFeatures * Float.BYTES) {
+            throw new IllegalArgumentException("weight has " + weight.byteSize() / Float.BYTES + " values, needs "
+                    + outFeatures + "×" + inFeatures);
         }
-        if (bias != null && bias.length != outFeatures) {
-            throw new IllegalArgumentException("bias has " + bias.length + " values, needs " + outFeatures);
+        if (bias != null && bias.byteSize() != (long) outFeatures * Float.BYTES) {
+            throw new IllegalArgumentException("bias has " + bias.byteSize() / Float.BYTES + " values, needs " + outFeatures);
         }
         int groups = Math.ceilDiv(Blocking.blocks(outFeatures), Linear.GROUP);
         int k = Math.toIntExact((long) Blocking.blocks(channels) * hw * c);
         int rowWidth = Linear.GROUP * c;
         float[] paddedBias = new float[groups * rowWidth];
         if (bias != null) {
-            System.arraycopy(bias, 0, paddedBias, 0, outFeatures);
+            MemorySegment.copy(bias, FLOAT, 0, paddedBias, 0, outFeatures);
         }
-        float[] packed = new float[Math.toIntExact((long) groups * k * rowWidth)];
-        // Tiles of c outputs × one channel block: the c weight rows are read side by side (c streams that stay in
-        // L1), and each step writes c adjacent floats of one packed row. Output by output, every write touched
-        // another cache line.
+        MemorySegment segment = arena.allocate((long) groups * k * rowWidth * Float.BYTES, 64);
+        if (hw == 1 && vector && WeightTranspose.supported()) { // after global pooling: a matrix, packed row k = input k
+            long rowBytes = (long) rowWidth * Float.BYTES;
+            WeightTranspose.pack(weight, outFeatures, channels, 1, segment, new WeightTranspose.Destination(
+                    Linear.GROUP, k * rowBytes, (long) c * Float.BYTES, c * rowBytes, 0, rowBytes));
+            return new PackedLinearWeights(channels, height, width, outFeatures, k, groups, segment, paddedBias);
+        }
+        // One group [k][GROUP·c] at a time, staged in an array and copied in bulk; within it tiles of c outputs × one
+        // channel block: the c weight rows are read side by side (c streams that stay in L1), and each step writes c
+        // adjacent floats of one packed row. Output by output, every write touched another cache line.
+        float[] stage = new float[Math.toIntExact((long) k * rowWidth)];
         int blocks = Blocking.blocks(channels);
-        for (int o0 = 0; o0 < outFeatures; o0 += c) {
-            int outs = Math.min(c, outFeatures - o0);
-            int base = o0 / rowWidth * k * rowWidth + o0 % rowWidth;
-            for (int cb = 0; cb < blocks; cb++) {
-                int lanes = Math.min(c, channels - cb * c);
-                for (int pixel = 0; pixel < hw; pixel++) {
-                    for (int lane = 0; lane < lanes; lane++) {
-                        int at = base + ((cb * hw + pixel) * c + lane) * rowWidth;
-                        int src = o0 * (int) inFeatures + (cb * c + lane) * hw + pixel;
-                        for (int o = 0; o < outs; o++, src += (int) inFeatures) {
-                            packed[at + o] = weight[src];
+        long rowBytes = inFeatures * Float.BYTES;
+        for (int group = 0; group < groups; group++) {
+            int first = group * rowWidth;
+            if (first + rowWidth > outFeatures || channels % c != 0) Arrays.fill(stage, 0f);
+            for (int o0 = first; o0 < Math.min(outFeatures, first + rowWidth); o0 += c) {
+                int outs = Math.min(c, outFeatures - o0);
+                int base = o0 - first;
+                for (int cb = 0; cb < blocks; cb++) {
+                    int lanes = Math.min(c, channels - cb * c);
+                    for (int pixel = 0; pixel < hw; pixel++) {
+                        for (int lane = 0; lane < lanes; lane++) {
+                            int at = base + ((cb * hw + pixel) * c + lane) * rowWidth;
+                            long src = o0 * rowBytes + ((long) (cb * c + lane) * hw + pixel) * Float.BYTES;
+                            for (int o = 0; o < outs; o++) {
+                                stage[at + o] = weight.get(FLOAT, src + o * rowBytes);
+                            }
                         }
                     }
                 }
             }
+            MemorySegment.copy(stage, 0, segment, FLOAT, (long) group * stage.length * Float.BYTES, stage.length);
         }
-        MemorySegment segment = arena.allocate((long) packed.length * Float.BYTES, 64);
-        MemorySegment.copy(packed, 0, segment, ValueLayout.JAVA_FLOAT, 0, packed.length);
         return new PackedLinearWeights(channels, height, width, outFeatures, k, groups, segment, paddedBias);
     }
 

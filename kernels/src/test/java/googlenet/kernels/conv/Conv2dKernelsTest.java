@@ -305,6 +305,67 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void packsFromRawBytesEveryValueWhereTheLayoutPutsIt() {
+        // Two input blocks (20 channels), a partial output block, taps: float32 bytes as a model file holds them.
+        ConvGeometry g = ConvGeometry.of(20, 18, 3, 1, 1);
+        int n = 18 * 20 * 9;
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(n * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+        for (int i = 0; i < n; i++) bytes.putFloat(i + 1);
+        java.nio.ByteBuffer biasBytes = java.nio.ByteBuffer.allocate(18 * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+        for (int i = 0; i < 18; i++) biasBytes.putFloat(-(i + 1));
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights p = PackedConvWeights.pack(g, MemorySegment.ofArray(bytes.array()),
+                    MemorySegment.ofArray(biasBytes.array()), arena);
+            MemorySegment s = p.segment();
+            for (int oc = 0; oc < 32; oc++) {
+                for (int ic = 0; ic < 32; ic++) {
+                    for (int tap = 0; tap < 9; tap++) {
+                        float expected = oc < 18 && ic < 20 ? (oc * 20 + ic) * 9 + tap + 1 : 0f;
+                        long at = p.blockOffset(oc / C, ic / C, tap / 3, tap % 3) + ((long) (ic % C) * C + oc % C) * Float.BYTES;
+                        if (oc < Blocking.padded(18) && ic < Blocking.padded(20)) {
+                            assertEquals(expected, s.get(FLOAT, at), "oc " + oc + " ic " + ic + " tap " + tap);
+                        }
+                    }
+                }
+            }
+            assertEquals(-18f, s.get(FLOAT, p.biasOffset() + 17L * Float.BYTES));
+            assertEquals(0f, s.get(FLOAT, p.biasOffset() + 18L * Float.BYTES));
+            assertThrows(IllegalArgumentException.class,
+                    () -> PackedConvWeights.pack(g, MemorySegment.ofArray(new byte[n * Float.BYTES - 1]), null, arena));
+        }
+    }
+
+    static Stream<int[]> packingShapes() {
+        List<int[]> shapes = new ArrayList<>();
+        for (int cin : new int[] {1, 3, 7, 15, 16, 17, 20, 33}) {
+            for (int cout : new int[] {1, 5, 16, 18, 40}) {
+                for (int k : new int[] {1, 3, 5, 7}) shapes.add(new int[] {cin, cout, k});
+            }
+        }
+        return shapes.stream();
+    }
+
+    /** The vector packing (transposes in registers) against its scalar twin, over every tail of both channel counts. */
+    @ParameterizedTest
+    @MethodSource("packingShapes")
+    void vectorPackingEqualsScalarPackingBitForBit(int[] shape) {
+        assumeTrue(Blocking.VECTOR, "the Vector API is not present");
+        int cin = shape[0], cout = shape[1], k = shape[2];
+        ConvGeometry g = ConvGeometry.of(cin, cout, k, 1, k / 2);
+        SplittableRandom random = new SplittableRandom(cin * 1000L + cout * 10L + k);
+        float[] w = new float[cout * cin * k * k];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextDouble(-1, 1);
+        float[] bias = new float[cout];
+        for (int i = 0; i < cout; i++) bias[i] = (float) random.nextDouble(-1, 1);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vector = PackedConvWeights.pack(g, MemorySegment.ofArray(w), MemorySegment.ofArray(bias), arena).segment();
+            MemorySegment scalar = PackedConvWeights.packScalar(g, MemorySegment.ofArray(w), MemorySegment.ofArray(bias), arena).segment();
+            assertEquals(-1, vector.mismatch(scalar), () -> "first differing byte " + vector.mismatch(scalar) + " for "
+                    + cin + "→" + cout + " " + k + "×" + k);
+        }
+    }
+
+    @Test
     void rejectsMismatches() {
         assertThrows(IllegalArgumentException.class, () -> new ConvGeometry(6, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 4));
         assertThrows(IllegalArgumentException.class, () -> ConvGeometry.of(3, 4, 0, 1, 0));

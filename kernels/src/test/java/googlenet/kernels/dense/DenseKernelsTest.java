@@ -138,6 +138,36 @@ class DenseKernelsTest {
         }
     }
 
+    static Stream<Arguments> linearPackingShapes() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (int channels : new int[] {1, 5, 16, 17, 33, 64}) {
+            for (int out : new int[] {1, 10, 16, 65, 130}) {
+                b.add(Arguments.of(channels, 1, out));
+                b.add(Arguments.of(channels, 2, out));
+            }
+        }
+        return b.build();
+    }
+
+    /** The vector packing (transposes in registers, 1×1 inputs) against its scalar twin, over tails of both counts. */
+    @ParameterizedTest
+    @MethodSource("linearPackingShapes")
+    void linearVectorPackingEqualsScalarPackingBitForBit(int channels, int side, int out) {
+        float[] w = new float[out * channels * side * side];
+        Random random = new Random(channels * 1000L + side * 100L + out);
+        for (int i = 0; i < w.length; i++) w[i] = random.nextFloat() - 0.5f;
+        float[] bias = new float[out];
+        for (int i = 0; i < out; i++) bias[i] = random.nextFloat();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment ws = java.lang.foreign.MemorySegment.ofArray(w);
+            java.lang.foreign.MemorySegment bs = java.lang.foreign.MemorySegment.ofArray(bias);
+            PackedLinearWeights vector = PackedLinearWeights.pack(channels, side, side, out, ws, bs, arena);
+            PackedLinearWeights scalar = PackedLinearWeights.packScalar(channels, side, side, out, ws, bs, arena);
+            assertEquals(-1, vector.segment.mismatch(scalar.segment), channels + "×" + side + "×" + side + " → " + out);
+            assertEquals(java.util.Arrays.toString(scalar.bias), java.util.Arrays.toString(vector.bias));
+        }
+    }
+
     @Test
     void linearRejectsBadShapes() {
         try (KernelTestSupport s = new KernelTestSupport(1 << 12)) {
