@@ -8,13 +8,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Runs this engine and ONNX Runtime on the same graphs with the same weights in one JMH run, then prints
- * the tables: our latency, ONNX Runtime's, and the ratio (below 1 = we are faster); then the same for loading the
- * model ({@link LoadBenchmark}).
+ * Runs this engine and ONNX Runtime on the same graphs with the same weights, each configuration as a pair of JMH
+ * runs back to back, then prints the tables: our latency, ONNX Runtime's, the ratio (below 1 = we are faster) and
+ * the core-to-core round trip probed before and after the pair ({@link CoreRoundTrip}); then the same for loading
+ * the model ({@link LoadBenchmark}).
  * Arguments: [warmup iterations] [measurement iterations] [seconds per iteration] [models, comma-separated].
  */
 public final class SideBySide {
@@ -26,31 +27,49 @@ public final class SideBySide {
         int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         String models = args.length > 3 ? args[3] : "d2l,torchvision";
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(EngineBenchmark.class.getSimpleName())
-                .include(OnnxRuntimeBenchmark.class.getSimpleName())
-                .include(LoadBenchmark.class.getSimpleName())
-                .param("model", models.split(","))
+        // One configuration at a time, ours then ONNX Runtime's right after it, with the core-to-core round trip
+        // probed before and after the pair: on a VM the host moves the vCPUs closer or further apart within minutes,
+        // and multi-threaded latency follows (see the README), so the pair must run in the same window.
+        Map<String, double[]> table = new LinkedHashMap<>();
+        for (String model : models.split(",")) {
+            for (String batch : new String[] {"1", "8"}) {
+                for (String threads : new String[] {"1", "2"}) {
+                    double before = CoreRoundTrip.measure(ROUND_TRIPS);
+                    double ours = score(options(warmups, iterations, seconds, EngineBenchmark.class)
+                            .param("model", model).param("batch", batch).param("threads", threads));
+                    double ort = score(options(warmups, iterations, seconds, OnnxRuntimeBenchmark.class)
+                            .param("model", model).param("batch", batch).param("threads", threads));
+                    double after = CoreRoundTrip.measure(ROUND_TRIPS);
+                    table.put(model + " batch " + batch + ", " + threads + " thread(s)", new double[] {ours, ort, before, after});
+                }
+            }
+        }
+        Map<String, double[]> loads = new LinkedHashMap<>();
+        for (RunResult r : new Runner(options(warmups, iterations, seconds, LoadBenchmark.class).param("model", models.split(","))
+                .build()).run()) {
+            int column = r.getParams().getBenchmark().endsWith("onnxRuntime") ? 1 : 0;
+            loads.computeIfAbsent(r.getParams().getParam("model"), k -> new double[] {Double.NaN, Double.NaN})[column] =
+                    r.getPrimaryResult().getScore();
+        }
+        System.out.printf("%n%-36s %12s %14s %8s %22s%n", "network", "ours (ms)", "ORT (ms)", "ratio", "core round trip (ns)");
+        table.forEach((k, v) -> System.out.printf("%-36s %12.2f %14.2f %8.2f %10.0f → %-10.0f%n", k, v[0], v[1], v[0] / v[1], v[2], v[3]));
+        System.out.printf("%n%-36s %12s %14s %8s%n", "load: ONNX bytes to a ready session", "ours (ms)", "ORT (ms)", "ratio");
+        loads.forEach((k, v) -> System.out.printf("%-36s %12.2f %14.2f %8.2f%n", k + ", batch 1, 1 thread", v[0], v[1], v[0] / v[1]));
+    }
+
+    private static final int ROUND_TRIPS = 300_000;
+
+    private static ChainedOptionsBuilder options(int warmups, int iterations, int seconds, Class<?> benchmark) {
+        return new OptionsBuilder()
+                .include(benchmark.getSimpleName())
                 .warmupIterations(warmups).warmupTime(TimeValue.seconds(seconds))
                 .measurementIterations(iterations).measurementTime(TimeValue.seconds(seconds))
                 .forks(1);
+    }
+
+    private static double score(ChainedOptionsBuilder options) throws RunnerException {
         Collection<RunResult> results = new Runner(options.build()).run();
-        Map<String, double[]> table = new TreeMap<>();
-        Map<String, double[]> loads = new TreeMap<>();
-        for (RunResult r : results) {
-            var p = r.getParams();
-            if (p.getBenchmark().contains(LoadBenchmark.class.getSimpleName())) {
-                int column = p.getBenchmark().endsWith("onnxRuntime") ? 1 : 0;
-                loads.computeIfAbsent(p.getParam("model"), k -> new double[]{Double.NaN, Double.NaN})[column] = r.getPrimaryResult().getScore();
-                continue;
-            }
-            String key = p.getParam("model") + " batch " + p.getParam("batch") + ", " + p.getParam("threads") + " thread(s)";
-            int column = p.getBenchmark().contains("OnnxRuntime") ? 1 : 0;
-            table.computeIfAbsent(key, k -> new double[]{Double.NaN, Double.NaN})[column] = r.getPrimaryResult().getScore();
-        }
-        System.out.printf("%n%-36s %12s %14s %8s%n", "network", "ours (ms)", "ORT (ms)", "ratio");
-        table.forEach((k, v) -> System.out.printf("%-36s %12.2f %14.2f %8.2f%n", k, v[0], v[1], v[0] / v[1]));
-        System.out.printf("%n%-36s %12s %14s %8s%n", "load: ONNX bytes to a ready session", "ours (ms)", "ORT (ms)", "ratio");
-        loads.forEach((k, v) -> System.out.printf("%-36s %12.2f %14.2f %8.2f%n", k + ", batch 1, 1 thread", v[0], v[1], v[0] / v[1]));
+        if (results.size() != 1) throw new IllegalStateException("expected one result, got " + results.size());
+        return results.iterator().next().getPrimaryResult().getScore();
     }
 }

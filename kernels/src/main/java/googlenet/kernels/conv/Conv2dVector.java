@@ -16,7 +16,7 @@ import java.util.Arrays;
  * own tap range) and interior tiles with no padding checks, of only two widths (the largest and one less, see
  * {@link #interiorTiles}) so that few tile methods exist and each gets hot and C2-compiled early; rows whose windows
  * touch the top or bottom padding just shorten the ky range. A 1×1 stride-1 unpadded convolution treats the whole
- * image as one long row. Tasks: images × output-block groups × chunks of rows (or of tiles for a long row), fixed at build.
+ * image as one long row. Tasks: images × chunks of rows (or of tiles for a long row) × output-block groups, fixed at build.
  */
 final class Conv2dVector implements Kernel {
     private static final int C = Blocking.LANES;
@@ -345,10 +345,10 @@ final class Conv2dVector implements Kernel {
     @Override
     public void run(MemorySegment arena, int task) {
         checkArena(arena);
-        int chunk = task % chunks;
-        int rest = task / chunks;
-        int group = rest % groupSize.length;
-        int n = rest / groupSize.length;
+        int group = task % groupSize.length; // tasks by image, then rows, then output-channel group: see WorkerPool
+        int rest = task / groupSize.length;
+        int chunk = rest % chunks;
+        int n = rest / chunks;
         int ob = groupSize[group];
         int first = groupFirst[group];
         int[] x = tileX[ob];

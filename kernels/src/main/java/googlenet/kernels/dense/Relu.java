@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Standalone ReLU over an NCHWc tensor, {@code y = x > 0 ? x : +0} with NaN kept (as {@code ReferenceActivations}),
  * for producers that could not fuse it. May run in place ({@code in} and {@code out} the same view); padding lanes
- * map 0 to 0. Tasks: images × channel blocks × pixel tiles.
+ * map 0 to 0. Tasks: images × pixel tiles × channel blocks.
  */
 public final class Relu {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -87,10 +87,10 @@ public final class Relu {
         @Override
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
+            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / p.blocks;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             int p0 = tile * p.pixelsPerTile;
             int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
             long from = (long) p0 * Blocking.LANES * Float.BYTES;
@@ -130,10 +130,10 @@ public final class Relu {
         @Override
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
+            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / p.blocks;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             int p0 = tile * p.pixelsPerTile;
             int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
             long vec = (long) Blocking.LANES * Float.BYTES;

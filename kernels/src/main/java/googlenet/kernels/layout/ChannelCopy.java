@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * for any {@code k}: the fallback when a concat slice is not block-aligned, so lanes shift across blocks. Lanes of
  * the destination outside {@code [k, k + C)} are left untouched (another producer's channels), except padding
  * lanes (≥ the destination's channel count) of the blocks it touches, which it writes as 0. Tasks: images ×
- * destination blocks touched × pixel tiles.
+ * pixel tiles × destination blocks touched.
  */
 public final class ChannelCopy {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -103,10 +103,10 @@ public final class ChannelCopy {
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
             int c = Blocking.LANES;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = p.firstBlock + rest % p.touched;
-            int n = rest / p.touched;
+            int block = p.firstBlock + task % p.touched; // by image, then pixels, then block (see the worker pool)
+            int rest = task / p.touched;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             int p0 = tile * p.pixelsPerTile;
             int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
             long pixelStride = p.dst.pixelStride();
@@ -159,10 +159,10 @@ public final class ChannelCopy {
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
             int c = Blocking.LANES;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = p.firstBlock + rest % p.touched;
-            int n = rest / p.touched;
+            int block = p.firstBlock + task % p.touched; // by image, then pixels, then block (see the worker pool)
+            int rest = task / p.touched;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             int p0 = tile * p.pixelsPerTile;
             int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
             long pixelStride = p.dst.pixelStride();

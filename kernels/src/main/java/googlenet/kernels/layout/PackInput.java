@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * Packs a plain NCHW float32 tensor that sits in the arena at byte offset {@code srcOffset} (the session copies the
  * caller's input there first) into a blocked view, writing zeros in padding lanes. The shape is the view's.
  * The packing is a lane transpose that is cheap next to the network; both factories return the same scalar
- * kernel. Tasks: images × channel blocks × row chunks (a 3-channel 224×224 image is one block: without the row
+ * kernel. Tasks: images × row chunks × channel blocks (a 3-channel 224×224 image is one block: without the row
  * chunks it would be one task, the only step of a run that a second thread could not share).
  */
 public final class PackInput implements Kernel {
@@ -70,9 +70,9 @@ public final class PackInput implements Kernel {
     public void run(MemorySegment arena, int task) {
         int c = Blocking.LANES;
         int blocks = dst.blocks();
-        int chunk = task % rowChunks;
-        int block = task / rowChunks % blocks;
-        int n = task / rowChunks / blocks;
+        int block = task % blocks; // by image, then rows, then channel block (see the worker pool)
+        int chunk = task / blocks % rowChunks;
+        int n = task / blocks / rowChunks;
         int h = dst.height();
         int w = dst.width();
         int y0 = (int) ((long) chunk * h / rowChunks);

@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorSpecies;
  * it ran. With small-integer inputs (exact squares) the vector kernel stays within 4 ulp of the reference (3.2 by the
  * rounding steps). Other
  * β, and windows wider than two blocks beyond the centre ({@code size > 2·LANES + 1}), run on the scalar kernel.
- * Tasks: images × channel blocks × pixel tiles.
+ * Tasks: images × pixel tiles × channel blocks.
  */
 public final class Lrn {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -129,10 +129,10 @@ public final class Lrn {
         @Override
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
+            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / p.blocks;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             int c = Blocking.LANES;
             int channels = p.in.channels();
             long blockStride = p.in.blockStride();
@@ -194,10 +194,10 @@ public final class Lrn {
         public void run(MemorySegment arena, int task) {
             Params p = this.p;
             int c = Blocking.LANES;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
+            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / p.blocks;
+            int tile = rest % p.tiles;
+            int n = rest / p.tiles;
             long blockStride = p.in.blockStride();
             long pixelStride = p.in.pixelStride();
             long cur = p.in.at(n, block, 0, 0);

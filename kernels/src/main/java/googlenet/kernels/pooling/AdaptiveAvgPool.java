@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * likewise, as {@code ReferencePooling.adaptiveAvgPool2d}. Optional fused ReLU.
  * <p>
  * Precision as {@link AvgPool}: the scalar variant sums in double and equals the reference bit for bit; the vector
- * variant sums in float and divides once. Tasks: images × channel blocks × output-row tiles.
+ * variant sums in float and divides once. Tasks: images × output-row tiles × channel blocks.
  */
 public final class AdaptiveAvgPool {
 
@@ -79,10 +79,10 @@ public final class AdaptiveAvgPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();
@@ -143,10 +143,10 @@ public final class AdaptiveAvgPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();

@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Precision: the scalar variant sums in {@code double} in the reference's order and rounds once, so it equals the
  * reference bit for bit. The vector variant sums in float (window in row-major order) and divides by the divisor
  * in float (a true division, not a reciprocal multiply): exact for a power-of-two divisor when the sum is exact,
- * otherwise within a couple of ulps of the float sum's error. Tasks: images × channel blocks × output-row tiles.
+ * otherwise within a couple of ulps of the float sum's error. Tasks: images × output-row tiles × channel blocks.
  */
 public final class AvgPool {
 
@@ -102,10 +102,10 @@ public final class AvgPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();
@@ -177,10 +177,10 @@ public final class AvgPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();

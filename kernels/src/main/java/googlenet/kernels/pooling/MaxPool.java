@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * padding lanes). NaN propagates. The output size is the output view's (ceil mode is a larger output), so bottom
  * and right padding only matter through it. Optional fused ReLU.
  * <p>
- * Vector variant: one {@code FloatVector} is one pixel's channel block. Tasks: images × channel blocks × output-row
- * tiles.
+ * Vector variant: one {@code FloatVector} is one pixel's channel block. Tasks: images × output-row tiles ×
+ * channel blocks.
  */
 public final class MaxPool {
 
@@ -96,10 +96,10 @@ public final class MaxPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // tasks by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();
@@ -166,10 +166,10 @@ public final class MaxPool {
         @Override
         public void run(MemorySegment arena, int task) {
             Geometry g = this.g;
-            int tile = task % g.rowTiles;
-            int rest = task / g.rowTiles;
-            int block = rest % g.blocks;
-            int n = rest / g.blocks;
+            int block = task % g.blocks; // tasks by image, then rows, then channel block (see the worker pool)
+            int rest = task / g.blocks;
+            int tile = rest % g.rowTiles;
+            int n = rest / g.rowTiles;
             BlockedTensor in = g.in;
             BlockedTensor out = g.out;
             int h = in.height();

@@ -7,8 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Shared bookkeeping of the pooling kernels: argument checks and the task split (images × channel blocks ×
- * output-row tiles), which depends only on the shapes, never on the thread count.
+ * Shared bookkeeping of the pooling kernels: argument checks and the task split (images × output-row tiles ×
+ * channel blocks), which depends only on the shapes, never on the thread count.
  */
 final class PoolSupport {
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
