@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 /**
  * Measures how long a cache line takes to go from one core to another and back: two threads bounce one counter
  * (alone on its cache line) two million times. On a VM it tells how far apart the host placed the vCPUs this moment;
- * multi-threaded latency follows it (see the README's Performance section). Usage: {@code CoreRoundTrip [rounds]}.
+ * multi-threaded latency follows it (see the README's Performance section). Meaningful on an otherwise idle machine
+ * only (a third busy thread makes the two take turns). Usage: {@code CoreRoundTrip [rounds]}.
  */
 public final class CoreRoundTrip {
     private CoreRoundTrip() {
