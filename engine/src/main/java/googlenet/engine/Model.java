@@ -72,7 +72,7 @@ public final class Model implements AutoCloseable {
     /**
      * Loads an ONNX model from its bytes ({@code name} names it in errors) and compiles it. The bytes are read in
      * place, not copied (the weights are packed straight from them), and the model keeps reading them (a linear
-     * layer's weights are packed by the first session of its batch size): they must not change while the model is
+     * layer's weights, for one, are packed when the first session is made): they must not change while the model is
      * open, as if they were a mapped file.
      */
     public static Model load(byte[] onnx, String name, Options options) throws java.io.IOException {

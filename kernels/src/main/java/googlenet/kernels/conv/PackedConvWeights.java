@@ -63,10 +63,12 @@ public final class PackedConvWeights {
         int kw = g.kernelW();
         long expected = (long) g.outChannels() * cig * kh * kw;
         if (weights.byteSize() != expected * Float.BYTES) {
-            throw new IllegalArgumentException("weights: expected " + expected + " floats, got " + weights.byteSize() / (double) Float.BYTES);
+            throw new IllegalArgumentException("weights: expected " + expected + " floats (" + expected * Float.BYTES
+                    + " bytes), got " + weights.byteSize() + " bytes");
         }
         if (bias != null && bias.byteSize() != (long) g.outChannels() * Float.BYTES) {
-            throw new IllegalArgumentException("bias: expected " + g.outChannels() + " floats, got " + bias.byteSize() / (double) Float.BYTES);
+            throw new IllegalArgumentException("bias: expected " + g.outChannels() + " floats (" + g.outChannels() * Float.BYTES
+                    + " bytes), got " + bias.byteSize() + " bytes");
         }
         int c = Blocking.LANES;
         int ocb = Blocking.blocks(g.outChannels());

@@ -76,11 +76,12 @@ public final class PackedLinearWeights {
         int hw = height * width;
         long inFeatures = (long) channels * hw;
         if (weight.byteSize() != inFeatures * outFeatures * Float.BYTES) {
-            throw new IllegalArgumentException("weight has " + weight.byteSize() / Float.BYTES + " values, needs "
-                    + outFeatures + "×" + inFeatures);
+            throw new IllegalArgumentException("weight has " + weight.byteSize() + " bytes, needs " + outFeatures + "×"
+                    + inFeatures + " floats (" + inFeatures * outFeatures * Float.BYTES + " bytes)");
         }
         if (bias != null && bias.byteSize() != (long) outFeatures * Float.BYTES) {
-            throw new IllegalArgumentException("bias has " + bias.byteSize() / Float.BYTES + " values, needs " + outFeatures);
+            throw new IllegalArgumentException("bias has " + bias.byteSize() + " bytes, needs " + outFeatures + " floats ("
+                    + (long) outFeatures * Float.BYTES + " bytes)");
         }
         int groups = Math.ceilDiv(Blocking.blocks(outFeatures), Linear.GROUP);
         int k = Math.toIntExact((long) Blocking.blocks(channels) * hw * c);

@@ -330,8 +330,9 @@ class Conv2dKernelsTest {
             }
             assertEquals(-18f, s.get(FLOAT, p.biasOffset() + 17L * Float.BYTES));
             assertEquals(0f, s.get(FLOAT, p.biasOffset() + 18L * Float.BYTES));
-            assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PackedConvWeights.pack(g, MemorySegment.ofArray(new byte[n * Float.BYTES - 1]), null, arena));
+            assertEquals("weights: expected 3240 floats (12960 bytes), got 12959 bytes", e.getMessage());
         }
     }
 
