@@ -1,5 +1,6 @@
 package googlenet.cli;
 
+import googlenet.engine.CoreRoundTrip;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.FmaPeak;
 import picocli.CommandLine.Command;
@@ -38,6 +39,8 @@ final class InfoCommand implements Runnable {
         m.put("fmaPeakGflops1Thread", Math.round(one * 10) / 10.0);
         m.put("fmaPeakGflopsAllThreads", Math.round(all * 10) / 10.0);
         m.put("defaultThreads", threads);
+        double roundTrip = threads > 1 ? CoreRoundTrip.measure(1_000_000, 300_000_000L) : Double.NaN;
+        if (threads > 1) m.put("coreRoundTripNs", Math.round(roundTrip));
         if (json) {
             out.println(Json.write(m));
             return;
@@ -48,5 +51,10 @@ final class InfoCommand implements Runnable {
         out.printf("FMA peak:         %.1f GFLOP/s on 1 thread, %.1f on %d threads%s%n", one, all, threads,
                 Blocking.VECTOR ? "" : " (no Vector API: not measured)");
         out.printf("default threads:  %d%n", threads);
+        if (threads > 1) {
+            out.printf("core round trip:  %.0f ns between two threads%s%n", roundTrip, roundTrip >= 250
+                    ? " (the cores are far apart now, e.g. a VM's vCPUs placed apart by the host: multi-threaded runs are slower)"
+                    : "");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package googlenet.perf;
 
+import googlenet.engine.CoreRoundTrip;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -34,12 +35,12 @@ public final class SideBySide {
         for (String model : models.split(",")) {
             for (String batch : new String[] {"1", "8"}) {
                 for (String threads : new String[] {"1", "2"}) {
-                    double before = CoreRoundTrip.measure(ROUND_TRIPS);
+                    double before = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
                     double ours = score(options(warmups, iterations, seconds, EngineBenchmark.class)
                             .param("model", model).param("batch", batch).param("threads", threads));
                     double ort = score(options(warmups, iterations, seconds, OnnxRuntimeBenchmark.class)
                             .param("model", model).param("batch", batch).param("threads", threads));
-                    double after = CoreRoundTrip.measure(ROUND_TRIPS);
+                    double after = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
                     table.put(model + " batch " + batch + ", " + threads + " thread(s)", new double[] {ours, ort, before, after});
                 }
             }
