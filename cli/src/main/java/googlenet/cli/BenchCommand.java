@@ -102,13 +102,13 @@ final class BenchCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            long heapBefore = allocated(bean, ids);
             for (int i = 0; i < iterations; i++) {
+                long heapBefore = allocated(bean, ids); // around the run only: the progress bar allocates its text
                 long t = System.nanoTime();
                 session.run(x, y);
                 latencies[i] = (System.nanoTime() - t) / 1e6;
+                heap[0] += allocated(bean, ids) - heapBefore;
                 done.set(i + 1);
-                heap[0] = allocated(bean, ids) - heapBefore;
                 progress.step(i + 1, iterations);
             }
             progress.done();
