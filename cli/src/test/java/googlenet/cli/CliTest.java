@@ -43,17 +43,6 @@ class CliTest {
     }
 
     @Test
-    void infoJsonNamesTheMachineAndItsProbes() {
-        Result r = run("info", "--json");
-        assertEquals(0, r.code(), r.err());
-        for (String key : new String[] {"\"jdk\"", "\"species\"", "\"channelBlock\"", "\"fmaPeakGflops1Thread\"",
-                "\"defaultThreads\""}) {
-            assertTrue(r.out().contains(key), key + " missing: " + r.out());
-        }
-        assertEquals(Runtime.getRuntime().availableProcessors() > 1, r.out().contains("\"coreRoundTripNs\""), r.out());
-    }
-
-    @Test
     void summaryPrintsTheTotals() {
         Result r = run("summary", "--model", "builtin:d2l");
         assertEquals(0, r.code(), r.err());
