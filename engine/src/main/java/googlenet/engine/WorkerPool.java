@@ -11,9 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The model's threads. A step's tasks are handed out from both ends of its task list: the calling thread takes them
  * from the front, the {@code threads - 1} workers from the back, until the two meet; which thread runs a task never
- * changes what it computes. Kernels order their tasks by image and rows first, so at two threads the caller keeps
- * computing the top of every layer and the worker the bottom: a step mostly reads what its own core wrote the step
- * before (in its L2), where with one shared counter about half of each step's input came from the other core. Workers spin
+ * changes what it computes. The spatial kernels (conv, pooling, LRN, layout) order their tasks by image and rows
+ * first, so at two threads the caller keeps computing the top of every layer and the worker the bottom: a step mostly
+ * reads what its own core wrote the step before (in its L2), where with one shared counter about half of each step's
+ * input came from the other core. Workers spin
  * briefly after a step before parking, so that the next step of a batch-1 run does not pay a wake-up.
  * One run at a time uses the workers; a session that finds them busy runs its step on its own thread.
  * Handing out a step allocates nothing.
