@@ -21,6 +21,7 @@ import googlenet.kernels.Kernel;
 import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.conv.ConvGeometry;
 import googlenet.kernels.conv.PackedConvWeights;
+import googlenet.kernels.conv.WinogradWeights;
 import googlenet.kernels.dense.PackedLinearWeights;
 import googlenet.kernels.layout.ChannelCopy;
 import googlenet.kernels.layout.PackInput;
@@ -49,21 +50,38 @@ final class EngineKernels implements KernelBinder {
     private final Graph graph;
     private final Arena arena;
     private final Map<String, PackedConvWeights> packedConvs = new HashMap<>();
+    private final Map<String, WinogradWeights> winogradConvs = new HashMap<>();
     private final Map<String, PackedLinearWeights> packedLinears = new ConcurrentHashMap<>();
     private final AtomicLong weightBytes = new AtomicLong();
 
-    EngineKernels(Graph graph, Arena arena) {
+    /**
+     * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) unless
+     * {@code exact}, else in the blocked layout of the direct kernels.
+     */
+    EngineKernels(Graph graph, Arena arena, boolean exact) {
         this.graph = graph;
         this.arena = arena;
         for (Node node : graph.nodes()) {
             Op op = node.op() instanceof Fused f ? f.producer() : node.op();
             if (op instanceof Conv2d c) {
-                PackedConvWeights w = PackedConvWeights.pack(geometry(c), values(node, "weight"),
-                        c.bias() ? values(node, "bias") : null, arena);
-                weightBytes.addAndGet(w.bytes());
-                packedConvs.put(node.name(), w);
+                ConvGeometry g = geometry(c);
+                MemorySegment bias = c.bias() ? values(node, "bias") : null;
+                if (!exact && WinogradWeights.supports(g)) {
+                    WinogradWeights w = WinogradWeights.pack(g, values(node, "weight"), bias, arena);
+                    weightBytes.addAndGet(w.bytes());
+                    winogradConvs.put(node.name(), w);
+                } else {
+                    PackedConvWeights w = PackedConvWeights.pack(g, values(node, "weight"), bias, arena);
+                    weightBytes.addAndGet(w.bytes());
+                    packedConvs.put(node.name(), w);
+                }
             }
         }
+    }
+
+    /** Whether any convolution runs by Winograd. */
+    boolean winograd() {
+        return !winogradConvs.isEmpty();
     }
 
     /** Bytes of packed weights so far (linear layers count from the first plan on). */
@@ -107,7 +125,9 @@ final class EngineKernels implements KernelBinder {
         }
         BlockedTensor in = inputs.getFirst();
         return switch (op) {
-            case Conv2d c -> Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out);
+            case Conv2d c -> winogradConvs.containsKey(node.name())
+                    ? Conv2dKernels.createWinograd(winogradConvs.get(node.name()), relu, in, out)
+                    : Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out);
             case MaxPool2d p -> MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
                     p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu);
             case AvgPool2d p -> AvgPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),

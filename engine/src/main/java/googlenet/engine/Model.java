@@ -47,7 +47,7 @@ public final class Model implements AutoCloseable {
         if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
         List<String> outputs = options.outputs().isEmpty() ? List.of(graph.outputs().keySet().iterator().next()) : options.outputs();
         this.compiled = Passes.run(graph, Passes.inference(outputs));
-        this.kernels = new EngineKernels(compiled, weightsArena);
+        this.kernels = new EngineKernels(compiled, weightsArena, options.exact());
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
@@ -161,6 +161,11 @@ public final class Model implements AutoCloseable {
 
     public int threads() {
         return pool.threads();
+    }
+
+    /** "winograd" when some 3×3 stride-1 convolution runs Winograd F(4×4, 3×3), else "direct" (see {@link Options#exact}). */
+    public String convolution() {
+        return kernels.winograd() ? "winograd" : "direct";
     }
 
     WorkerPool pool() {

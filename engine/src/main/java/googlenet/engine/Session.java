@@ -35,19 +35,25 @@ public final class Session implements AutoCloseable {
     private final Kernel[] kernels;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
+    /** Per thread of the model (this one first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
+    private final MemorySegment[] scratch;
     private final long[] outputOffsets;
     private final int[] outputSizes;
     private final int inputSize;
     private final AtomicBoolean inUse = new AtomicBoolean();
     private volatile String closedBecause;
-    private float[] scratch;
+    private float[] heapBuffer;
 
     Session(Model model, Plan plan) {
         this.model = model;
         this.plan = plan;
         this.kernels = plan.kernels();
         this.memory = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
-        NativeMemory.allocated(memory.byteSize());
+        long scratchBytes = 64;
+        for (Kernel k : kernels) scratchBytes = Math.max(scratchBytes, k.scratchBytes());
+        this.scratch = new MemorySegment[model.threads()];
+        for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
+        NativeMemory.allocated(memory.byteSize() + scratch.length * scratchBytes);
         this.inputSize = Math.toIntExact(plan.inputShape().elements());
         List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
         this.outputOffsets = outs.stream().mapToLong(Plan.PlainRegion::offset).toArray();
@@ -72,6 +78,11 @@ public final class Session implements AutoCloseable {
     /** Bytes of this session's activation arena. */
     public long arenaBytes() {
         return plan.arenaBytes();
+    }
+
+    /** Bytes of the kernels' scratch (the Winograd convolutions' transformed tiles): this much per thread of the model. */
+    public long scratchBytesPerThread() {
+        return scratch[0].byteSize();
     }
 
     public Plan plan() {
@@ -144,12 +155,12 @@ public final class Session implements AutoCloseable {
         checkLength("output", output.remaining(), outputSizes[0]);
         begin();
         try {
-            if (scratch == null) scratch = new float[Math.max(inputSize, outputSizes[0])];
-            input.get(input.position(), scratch, 0, inputSize);
-            HeapCopy.toSegment(scratch, memory, plan.inputOffset(), inputSize);
+            if (heapBuffer == null) heapBuffer = new float[Math.max(inputSize, outputSizes[0])];
+            input.get(input.position(), heapBuffer, 0, inputSize);
+            HeapCopy.toSegment(heapBuffer, memory, plan.inputOffset(), inputSize);
             execute();
-            HeapCopy.fromSegment(memory, outputOffsets[0], scratch, outputSizes[0]);
-            output.put(output.position(), scratch, 0, outputSizes[0]);
+            HeapCopy.fromSegment(memory, outputOffsets[0], heapBuffer, outputSizes[0]);
+            output.put(output.position(), heapBuffer, 0, outputSizes[0]);
         } finally {
             end();
         }
@@ -193,7 +204,7 @@ public final class Session implements AutoCloseable {
                     boolean allClean = true;
                     for (int i = 0; i < kernels.length; i++) {
                         long before = allocated(bean, ids);
-                        pool.run(kernels[i], memory, workers);
+                        pool.run(kernels[i], memory, scratch, workers);
                         bytes[i] = allocated(bean, ids) - before;
                         allClean &= bytes[i] == 0;
                     }
@@ -201,7 +212,7 @@ public final class Session implements AutoCloseable {
                     clean = allClean ? clean + 1 : 0;
                     for (int i = 0; i < kernels.length && !allClean && System.nanoTime() < deadline; i++) {
                         if (bytes[i] == 0) continue;
-                        for (int r = 0; r < minRounds; r++) pool.run(kernels[i], memory, workers);
+                        for (int r = 0; r < minRounds; r++) pool.run(kernels[i], memory, scratch, workers);
                         executions += minRounds;
                     }
                 } finally {
@@ -285,7 +296,7 @@ public final class Session implements AutoCloseable {
                 for (int r = 0; r < rounds; r++) {
                     for (int s = 0; s < kernels.length; s++) {
                         long t0 = System.nanoTime();
-                        pool.run(kernels[s], memory, workers);
+                        pool.run(kernels[s], memory, scratch, workers);
                         best[s] = Math.min(best[s], System.nanoTime() - t0);
                     }
                 }
@@ -302,7 +313,7 @@ public final class Session implements AutoCloseable {
         WorkerPool pool = model.pool();
         boolean workers = pool.acquire();
         try {
-            for (Kernel k : kernels) pool.run(k, memory, workers);
+            for (Kernel k : kernels) pool.run(k, memory, scratch, workers);
         } finally {
             if (workers) pool.release();
         }
@@ -361,6 +372,6 @@ public final class Session implements AutoCloseable {
     private void free(String because) {
         closedBecause = because;
         arena.close();
-        NativeMemory.freed(memory.byteSize());
+        NativeMemory.freed(memory.byteSize() + scratch.length * scratch[0].byteSize());
     }
 }

@@ -29,6 +29,7 @@ final class WorkerPool implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     private volatile Kernel kernel;
     private volatile MemorySegment arena;
+    private volatile MemorySegment[] scratch;
     private volatile int tasks;
     private volatile long generation;
     private volatile boolean closed;
@@ -37,7 +38,8 @@ final class WorkerPool implements AutoCloseable {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = Thread.ofPlatform().daemon().name(name + "-worker-" + (i + 1)).unstarted(this::work);
+            int slot = i + 1;
+            workers[i] = Thread.ofPlatform().daemon().name(name + "-worker-" + slot).unstarted(() -> work(slot));
             workers[i].start();
         }
     }
@@ -59,15 +61,20 @@ final class WorkerPool implements AutoCloseable {
         lock.unlock();
     }
 
-    /** Runs every task of the kernel; with the workers when this thread holds them. */
-    void run(Kernel k, MemorySegment segment, boolean withWorkers) {
+    /**
+     * Runs every task of the kernel; with the workers when this thread holds them. {@code scratch} has one segment per
+     * thread ({@link #threads()}, each at least the kernel's {@link Kernel#scratchBytes()}): this thread uses the
+     * first, worker i the (i + 1)-th.
+     */
+    void run(Kernel k, MemorySegment segment, MemorySegment[] scratch, boolean withWorkers) {
         int n = k.tasks();
         if (!withWorkers || n == 1) {
-            for (int t = 0; t < n; t++) k.run(segment, t);
+            for (int t = 0; t < n; t++) k.run(segment, t, scratch[0]);
             return;
         }
         kernel = k;
         arena = segment;
+        this.scratch = scratch;
         tasks = n;
         ends.set((long) n << 32);
         running.set(workers.length);
@@ -79,12 +86,13 @@ final class WorkerPool implements AutoCloseable {
             int back = (int) (e >>> 32);
             if (front >= back) break;
             int end = Math.min(front + size, back);
-            for (int t = front; t < end; t++) k.run(segment, t);
+            for (int t = front; t < end; t++) k.run(segment, t, scratch[0]);
             size = nextClaim(back - end);
         }
         while (running.get() != 0) Thread.onSpinWait();
         kernel = null;
         arena = null;
+        this.scratch = null;
     }
 
     /**
@@ -98,7 +106,7 @@ final class WorkerPool implements AutoCloseable {
         return Math.max(1, left / (2 * threads()));
     }
 
-    private void work() {
+    private void work(int slot) {
         long seen = 0;
         while (!closed) {
             long deadline = System.nanoTime() + SPIN_NANOS;
@@ -110,6 +118,7 @@ final class WorkerPool implements AutoCloseable {
             seen = generation;
             Kernel k = kernel;
             MemorySegment segment = arena;
+            MemorySegment mine = scratch[slot];
             int tasks = this.tasks;
             for (int size = nextClaim(tasks); ; ) { // claims tasks at the back
                 long e = ends.getAndAdd(-((long) size << 32));
@@ -117,7 +126,7 @@ final class WorkerPool implements AutoCloseable {
                 int back = (int) (e >>> 32);
                 if (front >= back) break;
                 int start = Math.max(front, back - size);
-                for (int t = start; t < back; t++) k.run(segment, t);
+                for (int t = start; t < back; t++) k.run(segment, t, mine);
                 size = nextClaim(start - front);
             }
             running.decrementAndGet();

@@ -18,14 +18,24 @@ class WorkerPoolTest {
         final AtomicIntegerArray runs;
         final AtomicReferenceArray<Thread> by;
 
+        final AtomicReferenceArray<MemorySegment> scratchOf;
+
         Recording(int tasks) {
             runs = new AtomicIntegerArray(tasks);
             by = new AtomicReferenceArray<>(tasks);
+            scratchOf = new AtomicReferenceArray<>(tasks);
         }
 
         @Override
         public int tasks() {
             return runs.length();
+        }
+
+
+        @Override
+        public void run(MemorySegment arena, int task, MemorySegment scratch) {
+            scratchOf.set(task, scratch);
+            run(arena, task);
         }
 
         @Override
@@ -50,7 +60,19 @@ class WorkerPoolTest {
                 for (int round = 0; round < 3; round++) {
                     for (int n = 1; n <= 130; n++) {
                         Recording k = new Recording(n);
-                        pool.run(k, MemorySegment.NULL, true);
+                        MemorySegment[] scratch = new MemorySegment[threads];
+                        for (int i = 0; i < threads; i++) scratch[i] = MemorySegment.ofArray(new byte[i + 1]);
+                        pool.run(k, MemorySegment.NULL, scratch, true);
+                        // Each thread has its own scratch: the caller the first, never one another thread uses.
+                        java.util.Map<Thread, MemorySegment> slotOf = new java.util.HashMap<>();
+                        for (int t = 0; t < n; t++) {
+                            MemorySegment first = slotOf.putIfAbsent(k.by.get(t), k.scratchOf.get(t));
+                            assertTrue(first == null || first == k.scratchOf.get(t), "task " + t + ": a thread changed scratch");
+                            if (k.by.get(t) == Thread.currentThread()) assertTrue(k.scratchOf.get(t) == scratch[0]);
+                        }
+                        java.util.Set<MemorySegment> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                        distinct.addAll(slotOf.values());
+                        assertEquals(slotOf.size(), distinct.size(), "two threads shared scratch");
                         int callerTasks = 0;
                         for (int t = 0; t < n; t++) {
                             assertEquals(1, k.runs.get(t), "task " + t + " of " + n + " ran " + k.runs.get(t) + " times");

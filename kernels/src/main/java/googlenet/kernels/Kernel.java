@@ -16,6 +16,22 @@ public interface Kernel {
     /** Runs task {@code task} (0 ≤ task < tasks()) on a session's arena. */
     void run(MemorySegment arena, int task);
 
+    /**
+     * Bytes of scratch memory a thread needs while it runs one of this kernel's tasks (the Winograd convolution's
+     * transformed tiles); 0 for most kernels. A plan's runner gives each of its threads that much, once.
+     */
+    default long scratchBytes() {
+        return 0;
+    }
+
+    /**
+     * Runs task {@code task} with {@code scratch}: native memory of at least {@link #scratchBytes()} bytes, 64-byte
+     * aligned, that no other thread uses meanwhile. Kernels without scratch run as {@link #run(MemorySegment, int)}.
+     */
+    default void run(MemorySegment arena, int task, MemorySegment scratch) {
+        run(arena, task);
+    }
+
     /** One line for plans and logs, e.g. "conv 3×3 vector 4×6 tile". */
     String describe();
 }

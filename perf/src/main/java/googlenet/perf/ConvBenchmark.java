@@ -5,6 +5,7 @@ import googlenet.kernels.Kernel;
 import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.conv.ConvGeometry;
 import googlenet.kernels.conv.PackedConvWeights;
+import googlenet.kernels.conv.WinogradWeights;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One conv kernel on one thread, every task in order: the shape is "in,out,kernel,stride,pad,H,W" (H×W the
- * input). {@link ConvTable} runs every distinct conv shape of GoogLeNet and turns times into GFLOP/s.
+ * input), with ",winograd" after it for the Winograd F(4×4, 3×3) kernel of a 3×3 stride-1 convolution. {@link ConvTable} runs every distinct conv shape of GoogLeNet and turns times into GFLOP/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,13 +37,15 @@ public class ConvBenchmark {
 
     private Arena arena;
     private MemorySegment memory;
+    private MemorySegment scratch;
     private Kernel kernel;
 
-    record ConvShape(int in, int out, int kernel, int stride, int pad, int h, int w) {
+    record ConvShape(int in, int out, int kernel, int stride, int pad, int h, int w, boolean winograd) {
         static ConvShape parse(String s) {
             String[] p = s.split(",");
             return new ConvShape(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]),
-                    Integer.parseInt(p[3]), Integer.parseInt(p[4]), Integer.parseInt(p[5]), Integer.parseInt(p[6]));
+                    Integer.parseInt(p[3]), Integer.parseInt(p[4]), Integer.parseInt(p[5]), Integer.parseInt(p[6]),
+                    p.length > 7 && p[7].equals("winograd"));
         }
 
         ConvGeometry geometry() {
@@ -63,18 +66,21 @@ public class ConvBenchmark {
         for (int i = 0; i < weights.length; i++) weights[i] = (float) random.nextDouble(-0.1, 0.1);
         float[] bias = new float[s.out()];
         arena = Arena.ofShared();
-        PackedConvWeights packed = PackedConvWeights.pack(g, weights, bias, arena);
         BlockedTensor in = BlockedTensor.dense(0, 1, s.in(), s.h(), s.w());
         long inBytes = BlockedTensor.bytes(1, s.in(), s.h(), s.w());
         BlockedTensor out = BlockedTensor.dense(inBytes, 1, s.out(), g.outHeight(s.h()), g.outWidth(s.w()));
         memory = arena.allocate(out.end(), 64);
         for (long i = 0; i < inBytes / 4; i++) memory.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i, (float) random.nextDouble());
-        kernel = Conv2dKernels.create(g, packed, true, in, out);
+        kernel = s.winograd()
+                ? Conv2dKernels.createWinograd(WinogradWeights.pack(g, MemorySegment.ofArray(weights),
+                        MemorySegment.ofArray(bias), arena), true, in, out)
+                : Conv2dKernels.create(g, PackedConvWeights.pack(g, weights, bias, arena), true, in, out);
+        scratch = arena.allocate(Math.max(64, kernel.scratchBytes()), 64);
     }
 
     @Benchmark
     public void conv() {
-        for (int t = 0; t < kernel.tasks(); t++) kernel.run(memory, t);
+        for (int t = 0; t < kernel.tasks(); t++) kernel.run(memory, t, scratch);
     }
 
     @TearDown(Level.Trial)

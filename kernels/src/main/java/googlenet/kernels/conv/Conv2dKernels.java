@@ -40,6 +40,25 @@ public final class Conv2dKernels {
         return new Conv2dScalar(g, w, relu, in, out);
     }
 
+    /**
+     * A 3×3 stride-1 convolution by Winograd F(4×4, 3×3) (see {@link WinogradWeights#supports}): on the Vector API
+     * when {@link Blocking#VECTOR} holds, else on its scalar twin, which computes the same bits. Its tasks need
+     * {@link Kernel#scratchBytes()} of scratch each; run them with {@link Kernel#run(MemorySegment, int, MemorySegment)}.
+     */
+    public static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        Objects.requireNonNull(w, "weights");
+        checkShapes(w.geometry(), in, out);
+        if (Blocking.VECTOR) return VectorFactory.createWinograd(w, relu, in, out);
+        return new Conv2dWinogradScalar(w.geometry(), w, relu, in, out);
+    }
+
+    /** Always the scalar Winograd kernel: the twin the vector one is tested against. */
+    public static Kernel createWinogradScalar(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        Objects.requireNonNull(w, "weights");
+        checkShapes(w.geometry(), in, out);
+        return new Conv2dWinogradScalar(w.geometry(), w, relu, in, out);
+    }
+
     /** One call of one register tile on a small scratch problem (see {@link #tileWarmUps}). */
     public record TileCall(String tile, Runnable call) {
     }
@@ -100,11 +119,15 @@ public final class Conv2dKernels {
     private static void check(ConvGeometry g, PackedConvWeights w, BlockedTensor in, BlockedTensor out) {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(w, "weights");
-        Objects.requireNonNull(in, "in");
-        Objects.requireNonNull(out, "out");
         if (!w.geometry().equals(g)) {
             throw new IllegalArgumentException("weights were packed for " + w.geometry() + ", not " + g);
         }
+        checkShapes(g, in, out);
+    }
+
+    private static void checkShapes(ConvGeometry g, BlockedTensor in, BlockedTensor out) {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(out, "out");
         if (in.channels() != g.inChannels() || out.channels() != g.outChannels()) {
             throw new IllegalArgumentException("channels " + in.channels() + "→" + out.channels() + " do not match " + g);
         }
@@ -121,6 +144,10 @@ public final class Conv2dKernels {
     private static final class VectorFactory {
         static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
             return new Conv2dVector(g, w, relu, in, out);
+        }
+
+        static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+            return new Conv2dWinogradVector(w.geometry(), w, relu, in, out);
         }
     }
 }

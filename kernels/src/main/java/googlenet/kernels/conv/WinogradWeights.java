@@ -1,0 +1,144 @@
+package googlenet.kernels.conv;
+
+import googlenet.kernels.Blocking;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * The weights of a 3×3 stride-1 convolution transformed once for Winograd F(4×4, 3×3): {@code U = G·g·Gᵀ}, a 6×6
+ * matrix per (output, input) channel pair, laid out {@code [ξ][group][ic][b][oc]} — for each of the 36 positions ξ,
+ * output channels in groups of 4 blocks of c (the register tile's width), then every input channel (padded to whole
+ * blocks), then the group's 4 blocks of c output channels. A tile of the batched product then reads 4 consecutive
+ * vectors per input channel. Channels past the real counts, and the blocks that fill the last group, are zero. The
+ * bias follows, padded to the groups' channels.
+ *
+ * <p>Each value is computed in double from the float weights and rounded once, so the vector and the scalar kernel
+ * read the same bits.
+ */
+public final class WinogradWeights {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Output-channel blocks of one register tile. */
+    static final int GROUP = 4;
+    /** Positions of the transformed 6×6 tile. */
+    static final int XI = 36;
+    /** {@code G} of F(4×4, 3×3) (Lavin and Gray): 6 × 3. */
+    private static final double[][] G = {
+        {1 / 4.0, 0, 0},
+        {-1 / 6.0, -1 / 6.0, -1 / 6.0},
+        {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+        {1 / 24.0, 1 / 12.0, 1 / 6.0},
+        {1 / 24.0, -1 / 12.0, 1 / 6.0},
+        {0, 0, 1},
+    };
+
+    private final ConvGeometry geometry;
+    private final MemorySegment segment;
+    private final int groups;
+    private final long biasOffset;
+
+    private WinogradWeights(ConvGeometry geometry, MemorySegment segment, int groups, long biasOffset) {
+        this.geometry = geometry;
+        this.segment = segment;
+        this.groups = groups;
+        this.biasOffset = biasOffset;
+    }
+
+    /** Whether Winograd F(4×4, 3×3) computes this convolution: 3×3, stride 1, no dilation, one group; any padding. */
+    public static boolean supports(ConvGeometry g) {
+        return g.kernelH() == 3 && g.kernelW() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
+                && g.dilationW() == 1 && g.groups() == 1;
+    }
+
+    /**
+     * Transforms PyTorch OIHW weights ({@code outChannels × inChannels × 3 × 3}, float32 in native order in any
+     * segment) and a bias ({@code outChannels} floats, or {@code null}) into a segment allocated from {@code arena}.
+     */
+    public static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena) {
+        Objects.requireNonNull(g, "geometry");
+        Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(arena, "arena");
+        if (!supports(g)) throw new IllegalArgumentException("Winograd F(4×4, 3×3) cannot run " + g);
+        int oc = g.outChannels();
+        int ic = g.inChannels();
+        long expected = (long) oc * ic * 9;
+        if (weights.byteSize() != expected * Float.BYTES) {
+            throw new IllegalArgumentException("weights: expected " + expected + " floats (" + expected * Float.BYTES
+                    + " bytes), got " + weights.byteSize() + " bytes");
+        }
+        if (bias != null && bias.byteSize() != (long) oc * Float.BYTES) {
+            throw new IllegalArgumentException("bias: expected " + oc + " floats (" + oc * Float.BYTES
+                    + " bytes), got " + bias.byteSize() + " bytes");
+        }
+        int c = Blocking.LANES;
+        int groups = groups(oc);
+        long icPadded = Blocking.padded(ic);
+        long groupFloats = icPadded * GROUP * c;
+        long xiFloats = groups * groupFloats;
+        long biasOffset = XI * xiFloats * Float.BYTES;
+        MemorySegment seg = arena.allocate(biasOffset + (long) groups * GROUP * c * Float.BYTES, 64);
+        double[] gg = new double[18];
+        for (int o = 0; o < oc; o++) {
+            long column = o / (GROUP * c) * groupFloats + (o % (GROUP * c)) / c * c + o % c;
+            for (int i = 0; i < ic; i++) {
+                long src = ((long) o * ic + i) * 9 * Float.BYTES;
+                // G·g (6 × 3), then (G·g)·Gᵀ (6 × 6).
+                for (int r = 0; r < 6; r++) {
+                    for (int k = 0; k < 3; k++) {
+                        double s = 0;
+                        for (int j = 0; j < 3; j++) s += G[r][j] * weights.get(FLOAT, src + (j * 3L + k) * Float.BYTES);
+                        gg[r * 3 + k] = s;
+                    }
+                }
+                long at = column + (long) i * GROUP * c;
+                for (int r = 0; r < 6; r++) {
+                    for (int q = 0; q < 6; q++) {
+                        double u = gg[r * 3] * G[q][0] + gg[r * 3 + 1] * G[q][1] + gg[r * 3 + 2] * G[q][2];
+                        seg.setAtIndex(FLOAT, (r * 6 + q) * xiFloats + at, (float) u);
+                    }
+                }
+            }
+        }
+        if (bias != null) MemorySegment.copy(bias, 0, seg, biasOffset, bias.byteSize());
+        return new WinogradWeights(g, seg, groups, biasOffset);
+    }
+
+    /** Groups of {@link #GROUP} output-channel blocks for {@code outChannels}. */
+    static int groups(int outChannels) {
+        return (Blocking.blocks(outChannels) + GROUP - 1) / GROUP;
+    }
+
+    public ConvGeometry geometry() {
+        return geometry;
+    }
+
+    /** The transformed weights, then the bias. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    int groups() {
+        return groups;
+    }
+
+    long biasOffset() {
+        return biasOffset;
+    }
+
+    /** Bytes from one position ξ's weights to the next. */
+    long xiStride() {
+        return (long) groups * groupStride();
+    }
+
+    /** Bytes of one group's weights at one position: every input channel × 4 blocks of c. */
+    long groupStride() {
+        return (long) Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
+    }
+
+    /** Bytes of the transformed weights and bias. */
+    public long bytes() {
+        return segment.byteSize();
+    }
+}
