@@ -55,8 +55,9 @@ final class EngineKernels implements KernelBinder {
     private final AtomicLong weightBytes = new AtomicLong();
 
     /**
-     * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) unless
-     * {@code exact}, else in the blocked layout of the direct kernels.
+     * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) and
+     * pays (an output of at least 16 tiles: see {@link WinogradWeights#pays}) unless {@code exact}, else in the
+     * blocked layout of the direct kernels.
      */
     EngineKernels(Graph graph, Arena arena, boolean exact) {
         this.graph = graph;
@@ -66,7 +67,7 @@ final class EngineKernels implements KernelBinder {
             if (op instanceof Conv2d c) {
                 ConvGeometry g = geometry(c);
                 MemorySegment bias = c.bias() ? values(node, "bias") : null;
-                if (!exact && WinogradWeights.supports(g)) {
+                if (!exact && WinogradWeights.supports(g) && WinogradWeights.pays(node.shape().dim(2), node.shape().dim(3))) {
                     WinogradWeights w = WinogradWeights.pack(g, values(node, "weight"), bias, arena);
                     weightBytes.addAndGet(w.bytes());
                     winogradConvs.put(node.name(), w);

@@ -72,6 +72,37 @@ class ModelTest {
         assertArrayEquals(one, two);
     }
 
+    @ParameterizedTest(name = "threads {0}")
+    @CsvSource({"1", "2"})
+    void winogradByDefaultExactRunsDirectAndBothMatchTheReference(int threads) {
+        Graph graph = SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 112, 112), 10), 3);
+        Node in = graph.inputs().getFirst();
+        float[] x = input(in.shape(), 7);
+        float[] expected = ReferenceInterpreter.run(graph, Map.of(in.name(), new Tensor(in.shape(), x)), (n, t) -> { })
+                .values().iterator().next().data();
+        float[] fast = new float[10];
+        float[] exact = new float[10];
+        try (Model wino = Model.load(graph, Options.threads(threads)); Session s = wino.newSession(1);
+             Model direct = Model.load(graph, Options.threads(threads).withExact(true)); Session d = direct.newSession(1)) {
+            assertEquals("winograd", wino.convolution());
+            assertEquals("direct", direct.convolution());
+            // Winograd where a 3×3 stride-1 convolution's output has at least 16 tiles of 4×4 (at 112×112: 28² and 14²).
+            long expectedWinograd = graph.nodes().stream().filter(n -> n.op() instanceof googlenet.graph.op.Conv2d c
+                    && c.kernelH() == 3 && c.kernelW() == 3 && c.strideH() == 1 && c.strideW() == 1
+                    && ((n.shape().dim(2) + 3) / 4) * ((n.shape().dim(3) + 3) / 4) >= 16).count();
+            long winograd = wino.plan(1).steps().stream().filter(st -> st.kernel().contains("winograd")).count();
+            assertTrue(expectedWinograd >= 3, "the test needs Winograd layers: " + expectedWinograd);
+            assertEquals(expectedWinograd, winograd, () -> wino.plan(1).steps().toString());
+            assertTrue(direct.plan(1).steps().stream().noneMatch(st -> st.kernel().contains("winograd")));
+            assertTrue(direct.weightBytes() < wino.weightBytes(), "Winograd's weights are 36/9 of the direct ones");
+            s.run(x, fast);
+            d.run(x, exact);
+        }
+        assertClose(expected, fast, "winograd");
+        assertClose(expected, exact, "exact");
+        assertTrue(!Arrays.equals(fast, exact), "Winograd changes the last bits; equal outputs mean it did not run");
+    }
+
     @Test
     void d2lPlanIsTightAndEveryConcatIsInPlace() {
         try (Model model = Model.builtin("d2l", 0, Options.threads(1))) {

@@ -37,7 +37,8 @@ public final class StepProfile {
             for (int s = 0; s < kernels.length; s++) {
                 StepInfo info = plan.steps().get(s);
                 String op = kernels[s].describe().split(" ")[0];
-                if (op.equals("conv")) op = "conv " + kernels[s].describe().split(" ")[1].replaceAll("/.*", "");
+                if (op.equals("conv")) op = "conv " + kernels[s].describe().split(" ")[1].replaceAll("/.*", "")
+                        + (kernels[s].describe().contains("winograd") ? " wino" : "");
                 double lost = (many[s] - one[s] / (double) threads) / 1e3;
                 double[] o = byOp.computeIfAbsent(op, x -> new double[4]);
                 o[0]++;

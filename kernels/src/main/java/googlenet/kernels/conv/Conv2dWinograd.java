@@ -17,20 +17,21 @@ import java.lang.foreign.MemorySegment;
  * subclass's: the vector kernel and its scalar twin do the same float operations in the same order, so they agree
  * bitwise on any input.
  *
- * <p>Tasks: images × units of {@link #UNIT} consecutive tiles (row-major, so by rows) × chunks of output groups,
- * fixed at build; a unit's input transform is done once per chunk. A task needs {@link #scratchBytes()} of scratch:
- * the unit's transformed inputs {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products
- * {@code M [k][b][p][ξ][c]} of one output group, and two 6×6 pixel buffers (the transforms' intermediate and a
- * zero-padded input window for tiles that touch the padding).
+ * <p>Tasks: images × units of consecutive tiles (row-major, so by rows) × chunks of output groups, fixed at build; a
+ * unit's input transform is done once per chunk, and each weight of the chunk's groups is read once per unit. Units
+ * are as large as {@link #V_BUDGET} allows (a whole 14×14 image: the weights, 4× the direct ones, come from memory),
+ * in blocks of P tiles. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
+ * {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
+ * two 6×6 pixel buffers (the transforms' intermediate and a zero-padded input window for tiles that touch the
+ * padding).
  */
 abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVector, Conv2dWinogradScalar {
     static final int C = Blocking.LANES;
     static final long PIX = (long) C * Float.BYTES;
     /** Tiles of one register tile of the product. */
     static final int P = 6;
-    /** Blocks of P tiles per unit: the weights of a position are read once per unit. */
-    static final int K = 2;
-    static final int UNIT = K * P;
+    /** Bytes of transformed input a unit may hold (with the products, the scratch stays within a 1 MB L2). */
+    private static final long V_BUDGET = 512 * 1024;
     static final int XI = WinogradWeights.XI;
     static final int GROUP = WinogradWeights.GROUP;
     /** All of memory, addressed absolutely (see Conv2dVectorTiles#ALL); {@link #checkArena} checks the bounds. */
@@ -52,6 +53,8 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     private final int tilesX;
     private final int tiles;
     private final int units;
+    /** Blocks of P tiles per unit. */
+    private final int unitBlocks;
     private final int chunks;
     private final int groups;
     private final long vBytes;
@@ -71,10 +74,13 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         this.inBlocks = in.blocks();
         this.tilesX = (out.width() + 3) / 4;
         this.tiles = (out.height() + 3) / 4 * tilesX;
-        this.units = (tiles + UNIT - 1) / UNIT;
+        int blocks = (tiles + P - 1) / P;
+        int maxBlocks = (int) Math.max(1, V_BUDGET / ((long) XI * inBlocks * P * PIX));
+        this.units = (blocks + maxBlocks - 1) / maxBlocks;
+        this.unitBlocks = (blocks + units - 1) / units;
         this.groups = w.groups();
-        this.vBytes = (long) XI * K * inBlocks * P * PIX;
-        this.mBytes = (long) K * GROUP * P * XI * PIX;
+        this.vBytes = (long) XI * unitBlocks * inBlocks * P * PIX;
+        this.mBytes = (long) unitBlocks * GROUP * P * XI * PIX;
         long multAdds = (long) out.batch() * tiles * XI * Blocking.padded(g.inChannels()) * groups * GROUP * C;
         long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
         this.chunks = (int) Math.clamp((wanted + (long) out.batch() * units - 1) / ((long) out.batch() * units), 1, groups);
@@ -155,15 +161,15 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         int rest = task / chunks;
         int unit = rest % units;
         int n = rest / units;
-        int t0 = unit * UNIT;
-        int count = Math.min(UNIT, tiles - t0);
+        int t0 = unit * unitBlocks * P;
+        int count = Math.min(unitBlocks * P, tiles - t0);
         int blocks = (count + P - 1) / P;
         long base = arena.address();
         long v = scratch.address();
         long m = v + vBytes;
         long temp = m + mBytes;
         long patch = temp + XI * PIX;
-        long vXi = (long) K * inBlocks * P * PIX;
+        long vXi = (long) unitBlocks * inBlocks * P * PIX;
 
         long inImage = base + in.offset() + n * in.imageStride();
         for (int i = 0; i < blocks * P; i++) {

@@ -9,11 +9,12 @@ import java.util.Objects;
 
 /**
  * The weights of a 3×3 stride-1 convolution transformed once for Winograd F(4×4, 3×3): {@code U = G·g·Gᵀ}, a 6×6
- * matrix per (output, input) channel pair, laid out {@code [ξ][group][ic][b][oc]} — for each of the 36 positions ξ,
- * output channels in groups of 4 blocks of c (the register tile's width), then every input channel (padded to whole
- * blocks), then the group's 4 blocks of c output channels. A tile of the batched product then reads 4 consecutive
- * vectors per input channel. Channels past the real counts, and the blocks that fill the last group, are zero. The
- * bias follows, padded to the groups' channels.
+ * matrix per (output, input) channel pair, laid out {@code [group][ξ][ic][b][oc]}: output channels in groups of 4
+ * blocks of c (the register tile's width), then the 36 positions ξ, then every input channel (padded to whole blocks),
+ * then the group's 4 blocks of c output channels. A tile of the batched product reads 4 consecutive vectors per input
+ * channel, and a task streams its groups' weights front to back: at batch 1 they are 4× the direct ones and come
+ * from memory, not cache, so each is read once per unit of tiles. Channels past the real counts, and the blocks that
+ * fill the last group, are zero. The bias follows, padded to the groups' channels.
  *
  * <p>Each value is computed in double from the float weights and rounded once, so the vector and the scalar kernel
  * read the same bits.
@@ -75,9 +76,9 @@ public final class WinogradWeights {
         int c = Blocking.LANES;
         int groups = groups(oc);
         long icPadded = Blocking.padded(ic);
-        long groupFloats = icPadded * GROUP * c;
-        long xiFloats = groups * groupFloats;
-        long biasOffset = XI * xiFloats * Float.BYTES;
+        long xiFloats = icPadded * GROUP * c;
+        long groupFloats = XI * xiFloats;
+        long biasOffset = groups * groupFloats * Float.BYTES;
         MemorySegment seg = arena.allocate(biasOffset + (long) groups * GROUP * c * Float.BYTES, 64);
         double[] gg = new double[18];
         for (int o = 0; o < oc; o++) {
@@ -105,6 +106,15 @@ public final class WinogradWeights {
         return new WinogradWeights(g, seg, groups, biasOffset);
     }
 
+    /**
+     * Whether Winograd pays on an output of {@code outH × outW}: at least 16 tiles of 4×4 (14×14 and up). On fewer
+     * (GoogLeNet's 7×7 layers: 4 tiles), each transformed weight, 4× the direct ones in bytes, serves so few tiles
+     * that streaming the weights from memory costs more than the direct convolution's multiplies.
+     */
+    public static boolean pays(int outH, int outW) {
+        return (long) ((outH + 3) / 4) * ((outW + 3) / 4) >= 16;
+    }
+
     /** Groups of {@link #GROUP} output-channel blocks for {@code outChannels}. */
     static int groups(int outChannels) {
         return (Blocking.blocks(outChannels) + GROUP - 1) / GROUP;
@@ -127,14 +137,14 @@ public final class WinogradWeights {
         return biasOffset;
     }
 
-    /** Bytes from one position ξ's weights to the next. */
+    /** Bytes of one group's weights at one position: every input channel × 4 blocks of c. */
     long xiStride() {
-        return (long) groups * groupStride();
+        return (long) Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
     }
 
-    /** Bytes of one group's weights at one position: every input channel × 4 blocks of c. */
+    /** Bytes of one group's weights at all 36 positions. */
     long groupStride() {
-        return (long) Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
+        return XI * xiStride();
     }
 
     /** Bytes of the transformed weights and bias. */
