@@ -25,15 +25,8 @@ public final class WinogradWeights {
     static final int GROUP = 4;
     /** Positions of the transformed 6×6 tile. */
     static final int XI = 36;
-    /** {@code G} of F(4×4, 3×3) (Lavin and Gray): 6 × 3. */
-    private static final double[][] G = {
-        {1 / 4.0, 0, 0},
-        {-1 / 6.0, -1 / 6.0, -1 / 6.0},
-        {-1 / 6.0, 1 / 6.0, -1 / 6.0},
-        {1 / 24.0, 1 / 12.0, 1 / 6.0},
-        {1 / 24.0, -1 / 12.0, 1 / 6.0},
-        {0, 0, 1},
-    };
+    // G of F(4×4, 3×3) (Lavin and Gray), 6 × 3: rows (1/4, 0, 0), −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6),
+    // (1/24, −1/12, 1/6), (0, 0, 1); see transform.
 
     private final ConvGeometry geometry;
     private final MemorySegment segment;
@@ -80,30 +73,49 @@ public final class WinogradWeights {
         long groupFloats = XI * xiFloats;
         long biasOffset = groups * groupFloats * Float.BYTES;
         MemorySegment seg = arena.allocate(biasOffset + (long) groups * GROUP * c * Float.BYTES, 64);
-        double[] gg = new double[18];
-        for (int o = 0; o < oc; o++) {
-            long column = o / (GROUP * c) * groupFloats + (o % (GROUP * c)) / c * c + o % c;
-            for (int i = 0; i < ic; i++) {
-                long src = ((long) o * ic + i) * 9 * Float.BYTES;
-                // G·g (6 × 3), then (G·g)·Gᵀ (6 × 6).
-                for (int r = 0; r < 6; r++) {
-                    for (int k = 0; k < 3; k++) {
-                        double s = 0;
-                        for (int j = 0; j < 3; j++) s += G[r][j] * weights.get(FLOAT, src + (j * 3L + k) * Float.BYTES);
-                        gg[r * 3 + k] = s;
+        // One group's weights for one input block at a time, [ξ][ic][b·c + lane] in an array (147 KB at c = 16),
+        // then 36 runs of c·4·c floats copied into place: written position by position the 36 outputs of a channel
+        // pair each land on another page (load time 3× longer, measured).
+        int span = GROUP * c;
+        float[] stage = new float[XI * c * span];
+        double[] column = new double[18];
+        double[] u = new double[6];
+        for (int group = 0; group < groups; group++) {
+            for (int icb = 0; icb < icPadded / c; icb++) {
+                java.util.Arrays.fill(stage, 0f);
+                for (int o = group * span; o < Math.min(oc, (group + 1) * span); o++) {
+                    for (int i = icb * c; i < Math.min(ic, (icb + 1) * c); i++) {
+                        long src = ((long) o * ic + i) * 9 * Float.BYTES;
+                        for (int k = 0; k < 3; k++) { // G·g, column by column
+                            transform(weights.get(FLOAT, src + k * Float.BYTES), weights.get(FLOAT, src + (3 + k) * Float.BYTES),
+                                    weights.get(FLOAT, src + (6 + k) * Float.BYTES), u);
+                            for (int r = 0; r < 6; r++) column[r * 3 + k] = u[r];
+                        }
+                        int at = (i - icb * c) * span + o - group * span;
+                        for (int r = 0; r < 6; r++) { // (G·g)·Gᵀ, row by row
+                            transform(column[r * 3], column[r * 3 + 1], column[r * 3 + 2], u);
+                            for (int q = 0; q < 6; q++) stage[(r * 6 + q) * c * span + at] = (float) u[q];
+                        }
                     }
                 }
-                long at = column + (long) i * GROUP * c;
-                for (int r = 0; r < 6; r++) {
-                    for (int q = 0; q < 6; q++) {
-                        double u = gg[r * 3] * G[q][0] + gg[r * 3 + 1] * G[q][1] + gg[r * 3 + 2] * G[q][2];
-                        seg.setAtIndex(FLOAT, (r * 6 + q) * xiFloats + at, (float) u);
-                    }
+                for (int xi = 0; xi < XI; xi++) {
+                    MemorySegment.copy(stage, xi * c * span, seg, FLOAT,
+                            (group * groupFloats + xi * xiFloats + (long) icb * c * span) * Float.BYTES, c * span);
                 }
             }
         }
         if (bias != null) MemorySegment.copy(bias, 0, seg, biasOffset, bias.byteSize());
         return new WinogradWeights(g, seg, groups, biasOffset);
+    }
+
+    /** {@code G·(a, b, c)}: the 6 values of one row or column of the weight transform. */
+    private static void transform(double a, double b, double c, double[] u) {
+        u[0] = a / 4;
+        u[1] = -(a + b + c) / 6;
+        u[2] = -(a - b + c) / 6;
+        u[3] = a / 24 + b / 12 + c / 6;
+        u[4] = a / 24 - b / 12 + c / 6;
+        u[5] = c;
     }
 
     /**

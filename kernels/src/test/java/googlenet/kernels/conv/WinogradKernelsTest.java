@@ -181,6 +181,43 @@ class WinogradKernelsTest {
         return v;
     }
 
+    /** Each packed value is {@code G·g·Gᵀ} by the matrices of Lavin and Gray, multiplied out here, rounded once. */
+    @Test
+    void transformedWeightsAreGgGtInTheirPlaces() {
+        double[][] gm = {{0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
+            {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
+        int ic = C + 5;
+        int oc = 5 * C + 3;
+        ConvGeometry g = ConvGeometry.of(ic, oc, 3, 1, 1);
+        float[] wt = values(new SplittableRandom(3), oc * ic * 9);
+        float[] bias = values(new SplittableRandom(4), oc);
+        try (Arena arena = Arena.ofConfined()) {
+            WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt), MemorySegment.ofArray(bias), arena);
+            MemorySegment seg = w.segment();
+            assertEquals(2, w.groups());
+            for (int o = 0; o < 4 * w.groups() * C; o++) {
+                for (int i = 0; i < Blocking.padded(ic); i++) {
+                    for (int r = 0; r < 6; r++) {
+                        for (int q = 0; q < 6; q++) {
+                            double u = 0;
+                            if (o < oc && i < ic) {
+                                for (int a = 0; a < 3; a++) {
+                                    for (int b = 0; b < 3; b++) u += gm[r][a] * wt[((o * ic + i) * 3 + a) * 3 + b] * gm[q][b];
+                                }
+                            }
+                            long at = o / (4 * C) * w.groupStride() + (r * 6 + q) * w.xiStride()
+                                    + ((long) (i * 4 + o % (4 * C) / C) * C + o % C) * Float.BYTES;
+                            float packed = seg.get(FLOAT, at);
+                            assertTrue(Math.abs(packed - u) <= Math.ulp((float) u) + 1e-12,
+                                    "o " + o + " i " + i + " ξ " + (r * 6 + q) + ": " + packed + " vs " + u);
+                        }
+                    }
+                }
+            }
+            for (int o = 0; o < oc; o++) assertEquals(bias[o], seg.get(FLOAT, w.biasOffset() + o * Float.BYTES));
+        }
+    }
+
     @Test
     void oneTaskAllocatesItsOwnScratchWhenRunWithout() {
         ConvGeometry g = ConvGeometry.of(16, 16, 3, 1, 1);
