@@ -108,10 +108,12 @@ final class Harness implements AutoCloseable {
         writable.addAll(List.of(outputs));
     }
 
-    /** Runs every task, last first: no task may depend on another. */
+    /** Runs every task, last first (no task may depend on another), with one scratch for all, filled with NaN. */
     void run(Kernel kernel) {
+        MemorySegment scratch = arena.allocate(Math.max(64, kernel.scratchBytes()), 64);
+        for (long at = 0; at < scratch.byteSize(); at += Float.BYTES) scratch.set(FLOAT, at, Float.NaN);
         for (int t = kernel.tasks() - 1; t >= 0; t--) {
-            kernel.run(segment, t);
+            kernel.run(segment, t, scratch);
         }
     }
 

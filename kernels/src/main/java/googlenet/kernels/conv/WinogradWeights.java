@@ -124,8 +124,11 @@ public final class WinogradWeights {
      * that streaming the weights from memory costs more than the direct convolution's multiplies.
      */
     public static boolean pays(int outH, int outW) {
-        return (long) ((outH + 3) / 4) * ((outW + 3) / 4) >= 16;
+        return (long) ((outH + 3) / 4) * ((outW + 3) / 4) >= MIN_TILES;
     }
+
+    /** Tiles an output needs for Winograd; {@code -Dgooglenet.winograd.minTiles=N} sets it for experiments. */
+    private static final int MIN_TILES = Integer.getInteger("googlenet.winograd.minTiles", 16);
 
     /** Groups of {@link #GROUP} output-channel blocks for {@code outChannels}. */
     static int groups(int outChannels) {
