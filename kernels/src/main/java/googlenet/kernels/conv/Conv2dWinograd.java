@@ -81,7 +81,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         this.groups = w.groups();
         this.vBytes = (long) XI * unitBlocks * inBlocks * P * PIX;
         this.mBytes = (long) unitBlocks * GROUP * P * XI * PIX;
-        long multAdds = (long) out.batch() * tiles * XI * Blocking.padded(g.inChannels()) * groups * GROUP * C;
+        long multAdds = (long) out.batch() * tiles * XI * Blocking.padded(g.inChannels()) * out.blocks() * C;
         long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
         this.chunks = (int) Math.clamp((wanted + (long) out.batch() * units - 1) / ((long) out.batch() * units), 1, groups);
     }
@@ -103,12 +103,12 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     abstract void inputColumn(long src, long ss, long dst, long ds);
 
     /**
-     * One position's product for P tiles × 4 output blocks: {@code M[b][p] = Σ_ic V[p][ic]·U[ic][b]} over
-     * {@code icBlocks·c} input channels in order, starting from zero. {@code V[p][ic]} is at
-     * {@code v + (ic / c)·P·PIX + p·PIX + (ic % c)·4}, the c lanes of {@code U[ic][b]} at {@code u + (ic·4 + b)·PIX};
-     * {@code M[b][p]} goes to {@code m + (b·P + p)·XI·PIX}.
+     * One position's product for P tiles × {@code blocks} output blocks (1–4): {@code M[b][p] = Σ_ic V[p][ic]·U[ic][b]}
+     * over {@code icBlocks·c} input channels in order, starting from zero. {@code V[p][ic]} is at
+     * {@code v + (ic / c)·P·PIX + p·PIX + (ic % c)·4}, the c lanes of {@code U[ic][b]} at
+     * {@code u + (ic·blocks + b)·PIX}; {@code M[b][p]} goes to {@code m + (b·P + p)·XI·PIX}.
      */
-    abstract void multiply(long v, long u, long m, int icBlocks);
+    abstract void multiply(long v, long u, long m, int icBlocks, int blocks);
 
     /**
      * {@code Aᵀ·M·A} of the 36 pixels at {@code m} (position ξ at {@code m + ξ·PIX}), plus the c lanes of the bias at
@@ -191,14 +191,15 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         int gFirst = (int) ((long) chunk * groups / chunks);
         int gEnd = (int) ((long) (chunk + 1) * groups / chunks);
         for (int group = gFirst; group < gEnd; group++) {
-            long u = weights + group * w.groupStride();
-            for (int xi = 0; xi < XI; xi++, u += w.xiStride()) {
+            int ob = w.blocks(group);
+            long u = weights + w.groupOffset(group);
+            for (int xi = 0; xi < XI; xi++, u += w.xiStride(group)) {
                 for (int k = 0; k < blocks; k++) {
                     multiply(v + xi * vXi + (long) k * inBlocks * P * PIX, u,
-                            m + ((long) k * GROUP * P * XI + xi) * PIX, inBlocks);
+                            m + ((long) k * GROUP * P * XI + xi) * PIX, inBlocks, ob);
                 }
             }
-            for (int b = 0; b < GROUP && group * GROUP + b < outBlocks; b++) {
+            for (int b = 0; b < ob; b++) {
                 int ocb = group * GROUP + b;
                 long bias = weights + w.biasOffset() + ocb * PIX;
                 for (int i = 0; i < count; i++) {

@@ -51,8 +51,18 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         d1.fma(four, d3.fma(minusFive, d5)).intoMemorySegment(ALL, dst + 5 * ds, NO);
     }
 
+    /** One method per block count: each keeps its accumulators in registers (4 × 6 = 24 of 32 at most). */
     @Override
-    void multiply(long v, long u, long m, int icBlocks) {
+    void multiply(long v, long u, long m, int icBlocks, int blocks) {
+        switch (blocks) {
+            case 4 -> multiply4(v, u, m, icBlocks);
+            case 3 -> multiply3(v, u, m, icBlocks);
+            case 2 -> multiply2(v, u, m, icBlocks);
+            default -> multiply1(v, u, m, icBlocks);
+        }
+    }
+
+    private static void multiply4(long v, long u, long m, int icBlocks) {
         final FloatVector z = FloatVector.zero(S);
         FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z, a30 = z, a31 = z, a32 = z, a33 = z, a34 = z, a35 = z;
         for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
@@ -100,6 +110,114 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         a33.intoMemorySegment(ALL, m + 21L * XI * PIX, NO);
         a34.intoMemorySegment(ALL, m + 22L * XI * PIX, NO);
         a35.intoMemorySegment(ALL, m + 23L * XI * PIX, NO);
+    }
+
+    private static void multiply3(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z;
+        for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
+            for (int i = 0; i < C; i++, u += 3 * PIX) {
+                final long x = v + i * Float.BYTES;
+                final FloatVector w0 = FloatVector.fromMemorySegment(S, ALL, u + 0 * PIX, NO);
+                final FloatVector w1 = FloatVector.fromMemorySegment(S, ALL, u + 1 * PIX, NO);
+                final FloatVector w2 = FloatVector.fromMemorySegment(S, ALL, u + 2 * PIX, NO);
+                final FloatVector x0 = FloatVector.broadcast(S, ALL.get(F, x + 0 * PIX));
+                a00 = x0.fma(w0, a00); a10 = x0.fma(w1, a10); a20 = x0.fma(w2, a20);
+                final FloatVector x1 = FloatVector.broadcast(S, ALL.get(F, x + 1 * PIX));
+                a01 = x1.fma(w0, a01); a11 = x1.fma(w1, a11); a21 = x1.fma(w2, a21);
+                final FloatVector x2 = FloatVector.broadcast(S, ALL.get(F, x + 2 * PIX));
+                a02 = x2.fma(w0, a02); a12 = x2.fma(w1, a12); a22 = x2.fma(w2, a22);
+                final FloatVector x3 = FloatVector.broadcast(S, ALL.get(F, x + 3 * PIX));
+                a03 = x3.fma(w0, a03); a13 = x3.fma(w1, a13); a23 = x3.fma(w2, a23);
+                final FloatVector x4 = FloatVector.broadcast(S, ALL.get(F, x + 4 * PIX));
+                a04 = x4.fma(w0, a04); a14 = x4.fma(w1, a14); a24 = x4.fma(w2, a24);
+                final FloatVector x5 = FloatVector.broadcast(S, ALL.get(F, x + 5 * PIX));
+                a05 = x5.fma(w0, a05); a15 = x5.fma(w1, a15); a25 = x5.fma(w2, a25);
+            }
+        }
+        a00.intoMemorySegment(ALL, m + 0L * XI * PIX, NO);
+        a01.intoMemorySegment(ALL, m + 1L * XI * PIX, NO);
+        a02.intoMemorySegment(ALL, m + 2L * XI * PIX, NO);
+        a03.intoMemorySegment(ALL, m + 3L * XI * PIX, NO);
+        a04.intoMemorySegment(ALL, m + 4L * XI * PIX, NO);
+        a05.intoMemorySegment(ALL, m + 5L * XI * PIX, NO);
+        a10.intoMemorySegment(ALL, m + 6L * XI * PIX, NO);
+        a11.intoMemorySegment(ALL, m + 7L * XI * PIX, NO);
+        a12.intoMemorySegment(ALL, m + 8L * XI * PIX, NO);
+        a13.intoMemorySegment(ALL, m + 9L * XI * PIX, NO);
+        a14.intoMemorySegment(ALL, m + 10L * XI * PIX, NO);
+        a15.intoMemorySegment(ALL, m + 11L * XI * PIX, NO);
+        a20.intoMemorySegment(ALL, m + 12L * XI * PIX, NO);
+        a21.intoMemorySegment(ALL, m + 13L * XI * PIX, NO);
+        a22.intoMemorySegment(ALL, m + 14L * XI * PIX, NO);
+        a23.intoMemorySegment(ALL, m + 15L * XI * PIX, NO);
+        a24.intoMemorySegment(ALL, m + 16L * XI * PIX, NO);
+        a25.intoMemorySegment(ALL, m + 17L * XI * PIX, NO);
+    }
+
+    private static void multiply2(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z;
+        for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
+            for (int i = 0; i < C; i++, u += 2 * PIX) {
+                final long x = v + i * Float.BYTES;
+                final FloatVector w0 = FloatVector.fromMemorySegment(S, ALL, u + 0 * PIX, NO);
+                final FloatVector w1 = FloatVector.fromMemorySegment(S, ALL, u + 1 * PIX, NO);
+                final FloatVector x0 = FloatVector.broadcast(S, ALL.get(F, x + 0 * PIX));
+                a00 = x0.fma(w0, a00); a10 = x0.fma(w1, a10);
+                final FloatVector x1 = FloatVector.broadcast(S, ALL.get(F, x + 1 * PIX));
+                a01 = x1.fma(w0, a01); a11 = x1.fma(w1, a11);
+                final FloatVector x2 = FloatVector.broadcast(S, ALL.get(F, x + 2 * PIX));
+                a02 = x2.fma(w0, a02); a12 = x2.fma(w1, a12);
+                final FloatVector x3 = FloatVector.broadcast(S, ALL.get(F, x + 3 * PIX));
+                a03 = x3.fma(w0, a03); a13 = x3.fma(w1, a13);
+                final FloatVector x4 = FloatVector.broadcast(S, ALL.get(F, x + 4 * PIX));
+                a04 = x4.fma(w0, a04); a14 = x4.fma(w1, a14);
+                final FloatVector x5 = FloatVector.broadcast(S, ALL.get(F, x + 5 * PIX));
+                a05 = x5.fma(w0, a05); a15 = x5.fma(w1, a15);
+            }
+        }
+        a00.intoMemorySegment(ALL, m + 0L * XI * PIX, NO);
+        a01.intoMemorySegment(ALL, m + 1L * XI * PIX, NO);
+        a02.intoMemorySegment(ALL, m + 2L * XI * PIX, NO);
+        a03.intoMemorySegment(ALL, m + 3L * XI * PIX, NO);
+        a04.intoMemorySegment(ALL, m + 4L * XI * PIX, NO);
+        a05.intoMemorySegment(ALL, m + 5L * XI * PIX, NO);
+        a10.intoMemorySegment(ALL, m + 6L * XI * PIX, NO);
+        a11.intoMemorySegment(ALL, m + 7L * XI * PIX, NO);
+        a12.intoMemorySegment(ALL, m + 8L * XI * PIX, NO);
+        a13.intoMemorySegment(ALL, m + 9L * XI * PIX, NO);
+        a14.intoMemorySegment(ALL, m + 10L * XI * PIX, NO);
+        a15.intoMemorySegment(ALL, m + 11L * XI * PIX, NO);
+    }
+
+    private static void multiply1(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z;
+        for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
+            for (int i = 0; i < C; i++, u += 1 * PIX) {
+                final long x = v + i * Float.BYTES;
+                final FloatVector w0 = FloatVector.fromMemorySegment(S, ALL, u + 0 * PIX, NO);
+                final FloatVector x0 = FloatVector.broadcast(S, ALL.get(F, x + 0 * PIX));
+                a00 = x0.fma(w0, a00);
+                final FloatVector x1 = FloatVector.broadcast(S, ALL.get(F, x + 1 * PIX));
+                a01 = x1.fma(w0, a01);
+                final FloatVector x2 = FloatVector.broadcast(S, ALL.get(F, x + 2 * PIX));
+                a02 = x2.fma(w0, a02);
+                final FloatVector x3 = FloatVector.broadcast(S, ALL.get(F, x + 3 * PIX));
+                a03 = x3.fma(w0, a03);
+                final FloatVector x4 = FloatVector.broadcast(S, ALL.get(F, x + 4 * PIX));
+                a04 = x4.fma(w0, a04);
+                final FloatVector x5 = FloatVector.broadcast(S, ALL.get(F, x + 5 * PIX));
+                a05 = x5.fma(w0, a05);
+            }
+        }
+        a00.intoMemorySegment(ALL, m + 0L * XI * PIX, NO);
+        a01.intoMemorySegment(ALL, m + 1L * XI * PIX, NO);
+        a02.intoMemorySegment(ALL, m + 2L * XI * PIX, NO);
+        a03.intoMemorySegment(ALL, m + 3L * XI * PIX, NO);
+        a04.intoMemorySegment(ALL, m + 4L * XI * PIX, NO);
+        a05.intoMemorySegment(ALL, m + 5L * XI * PIX, NO);
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.Objects;
  * blocks of c (the register tile's width), then the 36 positions ξ, then every input channel (padded to whole blocks),
  * then the group's 4 blocks of c output channels. A tile of the batched product reads 4 consecutive vectors per input
  * channel, and a task streams its groups' weights front to back: at batch 1 they are 4× the direct ones and come
- * from memory, not cache, so each is read once per unit of tiles. Channels past the real counts, and the blocks that
- * fill the last group, are zero. The bias follows, padded to the groups' channels.
+ * from memory, not cache, so each is read once per unit of tiles. The last group holds only the blocks there are
+ * ({@code [ξ][ic][b < blocks(g)][oc]}); channels past the real counts are zero. The bias follows, padded to whole
+ * blocks.
  *
  * <p>Each value is computed in double from the float weights and rounded once, so the vector and the scalar kernel
  * read the same bits.
@@ -69,21 +70,23 @@ public final class WinogradWeights {
         int c = Blocking.LANES;
         int groups = groups(oc);
         long icPadded = Blocking.padded(ic);
-        long xiFloats = icPadded * GROUP * c;
-        long groupFloats = XI * xiFloats;
-        long biasOffset = groups * groupFloats * Float.BYTES;
-        MemorySegment seg = arena.allocate(biasOffset + (long) groups * GROUP * c * Float.BYTES, 64);
+        int outBlocks = Blocking.blocks(oc);
+        long groupFloats = XI * icPadded * GROUP * c;
+        long biasOffset = (long) outBlocks * XI * icPadded * c * Float.BYTES;
+        MemorySegment seg = arena.allocate(biasOffset + (long) outBlocks * c * Float.BYTES, 64);
         // One group's weights for one input block at a time, [ξ][ic][b·c + lane] in an array (147 KB at c = 16),
         // then 36 runs of c·4·c floats copied into place: written position by position the 36 outputs of a channel
         // pair each land on another page (load time 3× longer, measured).
-        int span = GROUP * c;
-        float[] stage = new float[XI * c * span];
+        float[] stage = new float[XI * c * GROUP * c];
         double[] column = new double[18];
         double[] u = new double[6];
         for (int group = 0; group < groups; group++) {
+            int span = Math.min(GROUP, outBlocks - group * GROUP) * c;
+            long xiFloats = icPadded * span;
             for (int icb = 0; icb < icPadded / c; icb++) {
                 java.util.Arrays.fill(stage, 0f);
-                for (int o = group * span; o < Math.min(oc, (group + 1) * span); o++) {
+                int first = group * GROUP * c;
+                for (int o = first; o < Math.min(oc, first + span); o++) {
                     for (int i = icb * c; i < Math.min(ic, (icb + 1) * c); i++) {
                         long src = ((long) o * ic + i) * 9 * Float.BYTES;
                         for (int k = 0; k < 3; k++) { // G·g, column by column
@@ -91,7 +94,7 @@ public final class WinogradWeights {
                                     weights.get(FLOAT, src + (6 + k) * Float.BYTES), u);
                             for (int r = 0; r < 6; r++) column[r * 3 + k] = u[r];
                         }
-                        int at = (i - icb * c) * span + o - group * span;
+                        int at = (i - icb * c) * span + o - first;
                         for (int r = 0; r < 6; r++) { // (G·g)·Gᵀ, row by row
                             transform(column[r * 3], column[r * 3 + 1], column[r * 3 + 2], u);
                             for (int q = 0; q < 6; q++) stage[(r * 6 + q) * c * span + at] = (float) u[q];
@@ -152,14 +155,19 @@ public final class WinogradWeights {
         return biasOffset;
     }
 
-    /** Bytes of one group's weights at one position: every input channel × 4 blocks of c. */
-    long xiStride() {
-        return (long) Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
+    /** Output-channel blocks of group {@code group}: 4, but the last group's may be fewer. */
+    int blocks(int group) {
+        return Math.min(GROUP, Blocking.blocks(geometry.outChannels()) - group * GROUP);
     }
 
-    /** Bytes of one group's weights at all 36 positions. */
-    long groupStride() {
-        return XI * xiStride();
+    /** Bytes of one position's weights in group {@code group}: every input channel × its blocks of c. */
+    long xiStride(int group) {
+        return (long) Blocking.padded(geometry.inChannels()) * blocks(group) * Blocking.LANES * Float.BYTES;
+    }
+
+    /** Byte offset of group {@code group}'s weights (every group before it is full). */
+    long groupOffset(int group) {
+        return (long) group * XI * Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
     }
 
     /** Bytes of the transformed weights and bias. */

@@ -195,7 +195,9 @@ class WinogradKernelsTest {
             WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt), MemorySegment.ofArray(bias), arena);
             MemorySegment seg = w.segment();
             assertEquals(2, w.groups());
-            for (int o = 0; o < 4 * w.groups() * C; o++) {
+            assertEquals(4, w.blocks(0));
+            assertEquals(2, w.blocks(1), "the last group holds only the blocks there are");
+            for (int o = 0; o < Blocking.padded(oc); o++) {
                 for (int i = 0; i < Blocking.padded(ic); i++) {
                     for (int r = 0; r < 6; r++) {
                         for (int q = 0; q < 6; q++) {
@@ -205,8 +207,9 @@ class WinogradKernelsTest {
                                     for (int b = 0; b < 3; b++) u += gm[r][a] * wt[((o * ic + i) * 3 + a) * 3 + b] * gm[q][b];
                                 }
                             }
-                            long at = o / (4 * C) * w.groupStride() + (r * 6 + q) * w.xiStride()
-                                    + ((long) (i * 4 + o % (4 * C) / C) * C + o % C) * Float.BYTES;
+                            int group = o / (4 * C);
+                            long at = w.groupOffset(group) + (r * 6 + q) * w.xiStride(group)
+                                    + ((long) (i * w.blocks(group) + o % (4 * C) / C) * C + o % C) * Float.BYTES;
                             float packed = seg.get(FLOAT, at);
                             assertTrue(Math.abs(packed - u) <= Math.ulp((float) u) + 1e-12,
                                     "o " + o + " i " + i + " ξ " + (r * 6 + q) + ": " + packed + " vs " + u);
