@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
 
 /**
  * {@link Conv2dWinograd} on the Vector API: one vector holds the c channels of a pixel; the product is a register
- * tile of 4 output blocks × 6 tiles (24 accumulators, 4 weight vectors, one broadcast: 29 of AVX-512's 32 registers).
+ * tile of 4 output blocks × 6 tiles at 16 lanes (24 accumulators, 4 weight vectors, one broadcast: 29 of AVX-512's 32
+ * registers), 2 × 6 at fewer lanes (15 of AVX2's 16).
  * Every float operation is the one {@link Conv2dWinogradScalar} does per lane, in the same order.
  */
 final class Conv2dWinogradVector extends Conv2dWinograd {
@@ -25,7 +26,7 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
 
     @Override
     String flavour() {
-        return "vector 4×6 tile";
+        return "vector " + GROUP + "×" + P + " tile";
     }
 
     @Override

@@ -22,8 +22,11 @@ import java.util.Objects;
  */
 public final class WinogradWeights {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    /** Output-channel blocks of one register tile. */
-    static final int GROUP = 4;
+    /**
+     * Output-channel blocks of one register tile: 4 × 6 tiles = 24 accumulators with 16 lanes (AVX-512, 32 registers);
+     * 2 × 6 = 12 with fewer lanes (AVX2: 16 registers), so that nothing spills.
+     */
+    static final int GROUP = Blocking.LANES >= 16 ? 4 : 2;
     /** Positions of the transformed 6×6 tile. */
     static final int XI = 36;
     // G of F(4×4, 3×3) (Lavin and Gray), 6 × 3: rows (1/4, 0, 0), −(1, 1, 1)/6, −(1, −1, 1)/6, (1/24, 1/12, 1/6),

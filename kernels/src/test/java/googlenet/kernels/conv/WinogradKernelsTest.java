@@ -194,9 +194,9 @@ class WinogradKernelsTest {
         try (Arena arena = Arena.ofConfined()) {
             WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt), MemorySegment.ofArray(bias), arena);
             MemorySegment seg = w.segment();
-            assertEquals(2, w.groups());
-            assertEquals(4, w.blocks(0));
-            assertEquals(2, w.blocks(1), "the last group holds only the blocks there are");
+            int group = WinogradWeights.GROUP; // output blocks per register tile: 4 at 16 lanes, 2 below
+            assertEquals((6 + group - 1) / group, w.groups());
+            assertEquals(6 - (w.groups() - 1) * group, w.blocks(w.groups() - 1), "the last group holds only its blocks");
             for (int o = 0; o < Blocking.padded(oc); o++) {
                 for (int i = 0; i < Blocking.padded(ic); i++) {
                     for (int r = 0; r < 6; r++) {
@@ -207,9 +207,9 @@ class WinogradKernelsTest {
                                     for (int b = 0; b < 3; b++) u += gm[r][a] * wt[((o * ic + i) * 3 + a) * 3 + b] * gm[q][b];
                                 }
                             }
-                            int group = o / (4 * C);
-                            long at = w.groupOffset(group) + (r * 6 + q) * w.xiStride(group)
-                                    + ((long) (i * w.blocks(group) + o % (4 * C) / C) * C + o % C) * Float.BYTES;
+                            int gr = o / (group * C);
+                            long at = w.groupOffset(gr) + (r * 6 + q) * w.xiStride(gr)
+                                    + ((long) (i * w.blocks(gr) + o % (group * C) / C) * C + o % C) * Float.BYTES;
                             float packed = seg.get(FLOAT, at);
                             assertTrue(Math.abs(packed - u) <= Math.ulp((float) u) + 1e-12,
                                     "o " + o + " i " + i + " ξ " + (r * 6 + q) + ": " + packed + " vs " + u);
