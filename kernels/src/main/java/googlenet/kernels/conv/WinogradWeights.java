@@ -116,11 +116,15 @@ public final class WinogradWeights {
 
     /** {@code G·(a, b, c)}: the 6 values of one row or column of the weight transform. */
     private static void transform(double a, double b, double c, double[] u) {
-        u[0] = a / 4;
-        u[1] = -(a + b + c) / 6;
-        u[2] = -(a - b + c) / 6;
-        u[3] = a / 24 + b / 12 + c / 6;
-        u[4] = a / 24 - b / 12 + c / 6;
+        double ac = (a + c) * (-1.0 / 6);
+        double b6 = b * (1.0 / 6);
+        double ac24 = a * (1.0 / 24) + c * (1.0 / 6);
+        double b12 = b * (1.0 / 12);
+        u[0] = a * 0.25;
+        u[1] = ac - b6;
+        u[2] = ac + b6;
+        u[3] = ac24 + b12;
+        u[4] = ac24 - b12;
         u[5] = c;
     }
 
