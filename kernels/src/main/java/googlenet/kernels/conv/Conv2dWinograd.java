@@ -19,7 +19,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Tasks: images × units of consecutive tiles (row-major, so by rows) × chunks of output groups, fixed at build; a
  * unit's input transform is done once per chunk, and each weight of the chunk's groups is read once per unit. Units
- * are as large as {@link #V_BUDGET} allows (a whole 14×14 image: the weights, 4× the direct ones, come from memory),
+ * are as large as {@link #UNIT_BUDGET} allows (a whole 14×14 image: the weights, 4× the direct ones, come from memory),
  * in blocks of P tiles. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
  * {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
  * two 6×6 pixel buffers (the transforms' intermediate and a zero-padded input window for tiles that touch the
@@ -30,8 +30,11 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     static final long PIX = (long) C * Float.BYTES;
     /** Tiles of one register tile of the product. */
     static final int P = 6;
-    /** Bytes of transformed input a unit may hold (with the products, the scratch stays within a 1 MB L2). */
-    private static final long V_BUDGET = 512 * 1024;
+    /**
+     * Bytes of transformed inputs and products a unit may hold: within a 1 MB L2, and enough for a whole 14×14 image
+     * (3 blocks of P tiles) at up to 192 input channels, so that such a layer streams its weights once.
+     */
+    private static final long UNIT_BUDGET = 768 * 1024;
     static final int XI = WinogradWeights.XI;
     static final int GROUP = WinogradWeights.GROUP;
     /** All of memory, addressed absolutely (see Conv2dVectorTiles#ALL); {@link #checkArena} checks the bounds. */
@@ -75,7 +78,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         this.tilesX = (out.width() + 3) / 4;
         this.tiles = (out.height() + 3) / 4 * tilesX;
         int blocks = (tiles + P - 1) / P;
-        int maxBlocks = (int) Math.max(1, V_BUDGET / ((long) XI * inBlocks * P * PIX));
+        int maxBlocks = (int) Math.max(1, UNIT_BUDGET / ((long) XI * P * PIX * (inBlocks + GROUP)));
         this.units = (blocks + maxBlocks - 1) / maxBlocks;
         this.unitBlocks = (blocks + units - 1) / units;
         this.groups = w.groups();
