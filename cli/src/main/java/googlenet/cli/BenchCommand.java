@@ -32,6 +32,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    EngineOptions engineOptions;
+
     @Option(names = "--shape", defaultValue = "1,3,224,224", converter = ShapeConverter.class, paramLabel = "N,C,H,W",
             description = "Input shape of one image batch (default: ${DEFAULT-VALUE}).")
     Shape shape;
@@ -62,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
         if (iterations < 1) throw new BadInputException("--iterations must be ≥ 1, got " + iterations);
         Shape input = batch == null ? shape : shape.with(0, batch);
         int b = input.dim(0);
-        Options options = threads == null ? Options.defaults() : Options.threads(threads);
+        Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads));
         Progress progress = new Progress(spec.commandLine().getErr());
 
         long coldStart = System.nanoTime();
@@ -150,6 +153,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("model", model.model);
         r.put("batch", b);
         r.put("threads", m.threads());
+        r.put("convolution", m.convolution());
         r.put("runs", runs);
         r.put("interrupted", interrupted);
         r.put("latencyMs", Map.of("min", round(min), "median", round(median), "p99", round(p99)));
@@ -168,6 +172,7 @@ final class BenchCommand implements Callable<Integer> {
             out.println(Json.write(r));
         } else {
             out.printf("%s, batch %d, %d thread(s), %d timed runs%s%n", model.model, b, m.threads(), runs, interrupted ? " (interrupted)" : "");
+            out.printf("convolution:     %s%n", m.convolution());
             out.printf("latency ms:      min %.3f  median %.3f  p99 %.3f%n", min, median, p99);
             out.printf("throughput:      %.1f images/s%n", b / (median / 1e3));
             out.printf("compute:         %.1f GFLOP/s (%.1f%% of the %.1f GFLOP/s FMA peak on %d thread(s))%n", gflops,

@@ -35,6 +35,9 @@ final class ClassifyCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
+    EngineOptions engineOptions;
+
+    @Mixin
     ImageOptions imageOptions;
 
     @Option(names = "--top", defaultValue = "5", paramLabel = "K", description = "Classes to print per image (default: ${DEFAULT-VALUE}).")
@@ -72,7 +75,7 @@ final class ClassifyCommand implements Callable<Integer> {
         Progress progress = new Progress(spec.commandLine().getErr());
         List<Map<String, Object>> jsonResults = new ArrayList<>();
         String error = null;
-        Options options = threads == null ? Options.defaults() : Options.threads(threads);
+        Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads));
         try (Model m = Model.load(classifier.graph(), options)) {
             Map<Integer, Session> sessions = new HashMap<>();
             int done = 0;

@@ -34,6 +34,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    EngineOptions engineOptions;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder with t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] (default: " + "/usr/share/datasets/fashion-mnist" + ", Debian's dataset-fashion-mnist).")
     Path data;
@@ -84,7 +87,7 @@ final class EvalCommand implements Callable<Integer> {
         Evaluation eval = new Evaluation(classes);
         long[] elapsedNanos = {0};
         Thread onInterrupt = new Thread(() -> report(eval, elapsedNanos[0], true));
-        Options options = threads == null ? Options.defaults() : Options.threads(threads);
+        Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads));
         try (Model m = Model.load(graph, options); Session session = m.newSession(b)) {
             int k = (int) session.outputShape(session.outputNames().getFirst()).dim(1);
             if (k != classes.size()) throw new BadInputException(model.model + ": " + k + " classes; Fashion-MNIST has " + classes.size());

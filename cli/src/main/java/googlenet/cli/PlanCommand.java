@@ -26,8 +26,15 @@ import java.util.concurrent.Callable;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Compile a model and print its execution plan and memory plan.")
 final class PlanCommand implements Callable<Integer> {
+    private static final String CONV = "Conv2d";
+    /** What a Winograd kernel's describe() says. */
+    private static final String WINOGRAD = "winograd";
+
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Option(names = "--shape", defaultValue = "1,3,224,224", converter = ShapeConverter.class, paramLabel = "N,C,H,W",
             description = "Input shape (default: ${DEFAULT-VALUE}).")
@@ -48,7 +55,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Options options = Options.threads(1).withOutputs(outputs == null ? List.of() : outputs);
+        Options options = engineOptions.apply(Options.threads(1)).withOutputs(outputs == null ? List.of() : outputs);
         try (Model m = Model.load(model.withWeights(shape), options)) {
             Plan plan = m.plan(shape.dim(0));
             if (svg != null) {
@@ -76,6 +83,20 @@ final class PlanCommand implements Callable<Integer> {
         for (ConcatPlacement c : plan.concats()) {
             if (!c.zeroCopy()) out.println("  copied: " + c.node() + " — " + c.reason());
         }
+        out.printf("winograd convolutions: %d of %d%n", winogradConvolutions(plan), convolutions(plan));
+    }
+
+    /** A convolution step, fused ("Conv2d+ReLU") or not. */
+    private static boolean isConvolution(StepInfo s) {
+        return s.op().equals(CONV) || s.op().startsWith(CONV + "+");
+    }
+
+    private static long convolutions(Plan plan) {
+        return plan.steps().stream().filter(PlanCommand::isConvolution).count();
+    }
+
+    private static long winogradConvolutions(Plan plan) {
+        return plan.steps().stream().filter(s -> isConvolution(s) && s.kernel().contains(WINOGRAD)).count();
     }
 
     private static Map<String, Object> toJson(Plan plan) {
@@ -87,6 +108,8 @@ final class PlanCommand implements Callable<Integer> {
         List<Object> copied = new ArrayList<>();
         for (ConcatPlacement c : plan.concats()) if (!c.zeroCopy()) copied.add(Map.of("node", c.node(), "reason", c.reason()));
         m.put("copiedConcats", copied);
+        m.put("convolutions", convolutions(plan));
+        m.put("winogradConvolutions", winogradConvolutions(plan));
         List<Object> steps = new ArrayList<>();
         for (StepInfo s : plan.steps()) {
             Map<String, Object> step = new LinkedHashMap<>();

@@ -30,6 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    EngineOptions engineOptions;
+
     @Option(names = "--input", required = true, paramLabel = "x.npy", description = "Input tensor, float32 N,C,H,W.")
     Path input;
 
@@ -99,9 +102,9 @@ final class RunCommand implements Callable<Integer> {
             if (dump != null) spec.commandLine().getOut().printf("%s: %d layer outputs written%n", dump, dumped[0]);
             for (String n : names) results.put(n, all.get(n));
         } else {
-            Options options = (threads == null ? Options.defaults() : Options.threads(threads)).withOutputs(names);
+            Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads)).withOutputs(names);
             try (Model m = Model.load(graph, options); Session session = m.newSession(x.shape().dim(0))) {
-                engine = "compiled engine, " + m.threads() + " thread(s)";
+                engine = "compiled engine, " + m.convolution() + " convolution, " + m.threads() + " thread(s)";
                 float[][] out = new float[names.size()][];
                 for (int i = 0; i < out.length; i++) out[i] = new float[(int) session.outputShape(names.get(i)).elements()];
                 session.run(x.data(), out);

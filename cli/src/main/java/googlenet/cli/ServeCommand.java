@@ -28,6 +28,9 @@ final class ServeCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
+    EngineOptions engineOptions;
+
+    @Mixin
     ImageOptions imageOptions;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "P", description = "TCP port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
@@ -65,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         ImageOptions.Classifier classifier = imageOptions.classifier(model, 1);
-        Model m = Model.load(classifier.graph(), threads == null ? Options.defaults() : Options.threads(threads));
+        Model m = Model.load(classifier.graph(), engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads)));
         ClassifyServer server;
         try {
             err.printf("serve: loaded %s (%s %d×%d, %d classes, %d threads) in %.1f s%n", model.model, classifier.input().name(),
