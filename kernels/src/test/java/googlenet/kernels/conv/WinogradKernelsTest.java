@@ -181,7 +181,10 @@ class WinogradKernelsTest {
         return v;
     }
 
-    /** Each packed value is {@code G·g·Gᵀ} by the matrices of Lavin and Gray, multiplied out here, rounded once. */
+    /**
+     * Each packed value is {@code G·g·Gᵀ} by the matrices of Lavin and Gray, multiplied out here in double: the packing's
+     * float arithmetic (a few roundings of terms no larger than Σ|G||g||Gᵀ|) stays within 8 ulps of that sum.
+     */
     @Test
     void transformedWeightsAreGgGtInTheirPlaces() {
         double[][] gm = {{0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
@@ -202,22 +205,39 @@ class WinogradKernelsTest {
                     for (int r = 0; r < 6; r++) {
                         for (int q = 0; q < 6; q++) {
                             double u = 0;
+                            double magnitude = 0;
                             if (o < oc && i < ic) {
                                 for (int a = 0; a < 3; a++) {
-                                    for (int b = 0; b < 3; b++) u += gm[r][a] * wt[((o * ic + i) * 3 + a) * 3 + b] * gm[q][b];
+                                    for (int b = 0; b < 3; b++) {
+                                        double term = gm[r][a] * wt[((o * ic + i) * 3 + a) * 3 + b] * gm[q][b];
+                                        u += term;
+                                        magnitude += Math.abs(term);
+                                    }
                                 }
                             }
                             int gr = o / (group * C);
                             long at = w.groupOffset(gr) + (r * 6 + q) * w.xiStride(gr)
                                     + ((long) (i * w.blocks(gr) + o % (group * C) / C) * C + o % C) * Float.BYTES;
                             float packed = seg.get(FLOAT, at);
-                            assertTrue(Math.abs(packed - u) <= Math.ulp((float) u) + 1e-12,
+                            assertTrue(Math.abs(packed - u) <= 8 * Math.ulp((float) magnitude),
                                     "o " + o + " i " + i + " ξ " + (r * 6 + q) + ": " + packed + " vs " + u);
                         }
                     }
                 }
             }
             for (int o = 0; o < oc; o++) assertEquals(bias[o], seg.get(FLOAT, w.biasOffset() + o * Float.BYTES));
+        }
+    }
+
+    @Test
+    void vectorAndScalarWeightTransformsPackTheSameBits() {
+        assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        ConvGeometry g = ConvGeometry.of(2 * C + 1, 9 * C + 5, 3, 1, 1);
+        float[] wt = values(new SplittableRandom(5), g.outChannels() * g.inChannels() * 9);
+        try (Arena arena = Arena.ofConfined()) {
+            WinogradWeights v = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, true);
+            WinogradWeights s = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, false);
+            assertEquals(-1, v.segment().mismatch(s.segment()));
         }
     }
 
