@@ -30,8 +30,6 @@ final class Conv2dVector implements Kernel {
     final MemorySegment weights;
     /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */
     final long tapBytes;
-    /** Partial tiles: byte offset in the input of step j = kx·last + i of a kernel row ({@code kx·PIX + i·4}). */
-    final int[] partialOffsets;
     final long weightBlockStride;
     final long weightInBlockStride;
     final long inBlockStride;
@@ -67,7 +65,8 @@ final class Conv2dVector implements Kernel {
     private final int[][] tileKxLo;
     private final int[][] tileKxHi;
     /**
-     * Full tiles: per tap range ({@link #runKey}), the taps whose C channel steps each the tile runs in one loop
+     * Per tap range ({@link #runKey}), the taps whose channel steps (C each; the real channels for a single partial
+     * input block, on its dense weights) the tile runs in one loop
      * (entered once per tile, not once per input block and kernel row: C2's loop-entry code costs as much as several
      * steps): pairs (input byte offset from tap (0, 0) of the tile's first pixel in input block 0, weight byte offset
      * from the group's first tap), one per tap in range of each input block, in the order input block, ky, kx — with
@@ -118,12 +117,7 @@ final class Conv2dVector implements Kernel {
             this.tapBytes = tap;
             this.weightBlockStride = block;
             this.weightInBlockStride = block;
-            this.partialOffsets = new int[kw * lastBlockChannels];
-            for (int j = 0; j < partialOffsets.length; j++) {
-                partialOffsets[j] = (int) ((j / lastBlockChannels) * PIX + (j % lastBlockChannels) * Float.BYTES);
-            }
         } else {
-            this.partialOffsets = new int[0];
             this.weights = w.segment();
             this.biasOffset = w.biasOffset();
             this.tapBytes = (long) C * PIX;
@@ -162,17 +156,15 @@ final class Conv2dVector implements Kernel {
             }
         }
         runs = new long[(g.kernelH() + 1) * (g.kernelH() + 1) * (g.kernelW() + 1) * (g.kernelW() + 1)][];
-        if (!partial) {
-            for (int oy = 0; oy < (longRow ? 1 : out.height()); oy++) {
-                int kyLo = longRow ? 0 : rowKyLo(oy);
-                int kyHi = longRow ? 1 : rowKyHi(oy);
-                for (int ob = 1; ob <= 4; ob++) {
-                    if (tileX[ob] != null) {
-                        for (int t = 0; t < tileX[ob].length; t++) {
-                            int key = runKey(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
-                            if (runs[key] == null) {
-                                runs[key] = buildRuns(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
-                            }
+        for (int oy = 0; oy < (longRow ? 1 : out.height()); oy++) {
+            int kyLo = longRow ? 0 : rowKyLo(oy);
+            int kyHi = longRow ? 1 : rowKyHi(oy);
+            for (int ob = 1; ob <= 4; ob++) {
+                if (tileX[ob] != null) {
+                    for (int t = 0; t < tileX[ob].length; t++) {
+                        int key = runKey(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
+                        if (runs[key] == null) {
+                            runs[key] = buildRuns(kyLo, kyHi, tileKxLo[ob][t], tileKxHi[ob][t]);
                         }
                     }
                 }
@@ -333,8 +325,7 @@ final class Conv2dVector implements Kernel {
         checkArena(arena);
         int kh = g.kernelH();
         int kw = g.kernelW();
-        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), 0, kh, 0, kw,
-                runs[runKey(0, kh, 0, kw)]);
+        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), runs[runKey(0, kh, 0, kw)]);
     }
 
     @Override
@@ -364,7 +355,7 @@ final class Conv2dVector implements Kernel {
             for (int t = t0; t < t1; t++) {
                 long px = x[t] * PIX;
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
-                        outImage + px, 0, 1, 0, 1, longRuns);
+                        outImage + px, longRuns);
             }
             return;
         }
@@ -386,7 +377,7 @@ final class Conv2dVector implements Kernel {
             for (int t = 0; t < x.length; t++) {
                 long ix = (long) x[t] * stride - g.padLeft();
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inRow + ix * PIX, w, bias,
-                        outRow + x[t] * PIX, kyLo, kyHi, kxLo[t], kxHi[t], runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]]);
+                        outRow + x[t] * PIX, runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]]);
             }
         }
     }

@@ -16,8 +16,8 @@ import java.nio.ByteOrder;
  * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.
  * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only
  * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,
- * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of
- * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.
+ * {@code out} the first output pixel of the first output block. The tiles get their taps as a table of
+ * taps ({@code runs}, see Conv2dVector) and run all their channel steps in one loop.
  */
 final class Conv2dVectorTiles {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -35,8 +35,6 @@ final class Conv2dVectorTiles {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of one pixel of one channel block. */
     private static final long PIX = (long) C * Float.BYTES;
-    /** Bytes of the c × c weights of one tap. */
-    private static final long TAP = (long) C * C * Float.BYTES;
     /** Largest pixel count of a tile with 1..4 output-channel blocks. */
     static final int[] MAX_PIXELS = {0, 12, 10, 6, 5};
 
@@ -71,7 +69,7 @@ final class Conv2dVectorTiles {
      * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).
      */
     static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,
-                     int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {
+                     long[] runs) {
         in += arena.address();
         out += arena.address();
         w += k.weights.address();
@@ -83,9 +81,9 @@ final class Conv2dVectorTiles {
             case 0x12a -> tile2x10s1(k, in, w, bias, out, runs);
             case 0x129 -> tile2x9s1(k, in, w, bias, out, runs);
             case 0x121 -> tile2x1s1(k, in, w, bias, out, runs);
-            case 0x136 -> tile3x6s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x135 -> tile3x5s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x131 -> tile3x1s1(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x136 -> tile3x6s1(k, in, w, bias, out, runs);
+            case 0x135 -> tile3x5s1(k, in, w, bias, out, runs);
+            case 0x131 -> tile3x1s1(k, in, w, bias, out, runs);
             case 0x145 -> tile4x5s1(k, in, w, bias, out, runs);
             case 0x144 -> tile4x4s1(k, in, w, bias, out, runs);
             case 0x141 -> tile4x1s1(k, in, w, bias, out, runs);
@@ -93,30 +91,30 @@ final class Conv2dVectorTiles {
             case 0x21b -> tile1x11s2(k, in, w, bias, out, runs);
             case 0x22a -> tile2x10s2(k, in, w, bias, out, runs);
             case 0x229 -> tile2x9s2(k, in, w, bias, out, runs);
-            case 0x236 -> tile3x6s2(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x235 -> tile3x5s2(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x236 -> tile3x6s2(k, in, w, bias, out, runs);
+            case 0x235 -> tile3x5s2(k, in, w, bias, out, runs);
             case 0x245 -> tile4x5s2(k, in, w, bias, out, runs);
             case 0x244 -> tile4x4s2(k, in, w, bias, out, runs);
-            case 0x111c -> tile1x12s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x111b -> tile1x11s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1111 -> tile1x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x112a -> tile2x10s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1129 -> tile2x9s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1121 -> tile2x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1136 -> tile3x6s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1135 -> tile3x5s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1131 -> tile3x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1145 -> tile4x5s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1144 -> tile4x4s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1141 -> tile4x1s1p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x121c -> tile1x12s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x121b -> tile1x11s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x122a -> tile2x10s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1229 -> tile2x9s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1236 -> tile3x6s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1235 -> tile3x5s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1245 -> tile4x5s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
-            case 0x1244 -> tile4x4s2p(k, in, w, bias, out, kyLo, kyHi, kxLo, kxHi);
+            case 0x111c -> tile1x12s1p(k, in, w, bias, out, runs);
+            case 0x111b -> tile1x11s1p(k, in, w, bias, out, runs);
+            case 0x1111 -> tile1x1s1p(k, in, w, bias, out, runs);
+            case 0x112a -> tile2x10s1p(k, in, w, bias, out, runs);
+            case 0x1129 -> tile2x9s1p(k, in, w, bias, out, runs);
+            case 0x1121 -> tile2x1s1p(k, in, w, bias, out, runs);
+            case 0x1136 -> tile3x6s1p(k, in, w, bias, out, runs);
+            case 0x1135 -> tile3x5s1p(k, in, w, bias, out, runs);
+            case 0x1131 -> tile3x1s1p(k, in, w, bias, out, runs);
+            case 0x1145 -> tile4x5s1p(k, in, w, bias, out, runs);
+            case 0x1144 -> tile4x4s1p(k, in, w, bias, out, runs);
+            case 0x1141 -> tile4x1s1p(k, in, w, bias, out, runs);
+            case 0x121c -> tile1x12s2p(k, in, w, bias, out, runs);
+            case 0x121b -> tile1x11s2p(k, in, w, bias, out, runs);
+            case 0x122a -> tile2x10s2p(k, in, w, bias, out, runs);
+            case 0x1229 -> tile2x9s2p(k, in, w, bias, out, runs);
+            case 0x1236 -> tile3x6s2p(k, in, w, bias, out, runs);
+            case 0x1235 -> tile3x5s2p(k, in, w, bias, out, runs);
+            case 0x1245 -> tile4x5s2p(k, in, w, bias, out, runs);
+            case 0x1244 -> tile4x4s2p(k, in, w, bias, out, runs);
             default -> throw new IllegalArgumentException("no tile " + Integer.toHexString(code));
         }
     }
@@ -127,17 +125,27 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 11 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -163,6 +171,9 @@ final class Conv2dVectorTiles {
             a0_10 = x10_0.fma(w0_0, a0_10);
             final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 11 * PIX));
             a0_11 = x11_0.fma(w0_0, a0_11);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -185,17 +196,27 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -219,6 +240,9 @@ final class Conv2dVectorTiles {
             a0_9 = x9_0.fma(w0_0, a0_9);
             final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
             a0_10 = x10_0.fma(w0_0, a0_10);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -240,25 +264,38 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 2) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
             a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
         }
         a0_0 = a0_0.add(a0_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
@@ -274,17 +311,27 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 9 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -317,6 +364,9 @@ final class Conv2dVectorTiles {
             final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
             a0_9 = x9_0.fma(w0_0, a0_9);
             a1_9 = x9_0.fma(w1_0, a1_9);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -351,17 +401,27 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -391,6 +451,9 @@ final class Conv2dVectorTiles {
             final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -423,29 +486,42 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 2) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
             a0_0_1 = x0_1.fma(w0_1, a0_0_1);
             a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -456,61 +532,68 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s1(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    a2_5 = x5_0.fma(w2_0, a2_5);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            a2_5 = x5_0.fma(w2_0, a2_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -535,57 +618,64 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s1(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -607,49 +697,57 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x1s1(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                // The run is a whole number of blocks (an even count): step two at a time.
-                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector w0_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX, NO);
-                    final FloatVector w1_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo1, NO);
-                    final FloatVector w2_1 = FloatVector.fromMemorySegment(S, ws, wj + PIX + wo2, NO);
-                    final FloatVector x0_1 = FloatVector.broadcast(S, a.get(F, xj + Float.BYTES));
-                    a0_0_1 = x0_1.fma(w0_1, a0_0_1);
-                    a1_0_1 = x0_1.fma(w1_1, a1_0_1);
-                    a2_0_1 = x0_1.fma(w2_1, a2_0_1);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 2) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
             }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -676,17 +774,27 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -716,6 +824,9 @@ final class Conv2dVectorTiles {
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
             a3_4 = x4_0.fma(w3_0, a3_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -756,17 +867,27 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -791,6 +912,9 @@ final class Conv2dVectorTiles {
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -827,17 +951,27 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
         FloatVector a3_0 = b3, a3_0_1 = FloatVector.broadcast(S, -0f);
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 2) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -847,8 +981,8 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final MemorySegment xs1 = a.asSlice(in + runs[tap] + (c + 1) * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(w + runs[tap + 1] + (c + 1) * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
@@ -858,6 +992,9 @@ final class Conv2dVectorTiles {
             a1_0_1 = x0_1.fma(w1_1, a1_0_1);
             a2_0_1 = x0_1.fma(w2_1, a2_0_1);
             a3_0_1 = x0_1.fma(w3_1, a3_0_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
         }
         a0_0 = a0_0.add(a0_0_1);
         a1_0 = a1_0.add(a1_0_1);
@@ -877,17 +1014,27 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 22 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -913,6 +1060,9 @@ final class Conv2dVectorTiles {
             a0_10 = x10_0.fma(w0_0, a0_10);
             final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 22 * PIX));
             a0_11 = x11_0.fma(w0_0, a0_11);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -935,17 +1085,27 @@ final class Conv2dVectorTiles {
         final MemorySegment ws = ALL;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 20 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -969,6 +1129,9 @@ final class Conv2dVectorTiles {
             a0_9 = x9_0.fma(w0_0, a0_9);
             final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
             a0_10 = x10_0.fma(w0_0, a0_10);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -993,17 +1156,27 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 18 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1036,6 +1209,9 @@ final class Conv2dVectorTiles {
             final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
             a0_9 = x9_0.fma(w0_0, a0_9);
             a1_9 = x9_0.fma(w1_0, a1_9);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1070,17 +1246,27 @@ final class Conv2dVectorTiles {
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 16 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1110,6 +1296,9 @@ final class Conv2dVectorTiles {
             final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1134,61 +1323,68 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s2(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    a2_5 = x5_0.fma(w2_0, a2_5);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            a2_5 = x5_0.fma(w2_0, a2_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1213,57 +1409,64 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s2(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final long wr = k.kernelW * TAP;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        final long inStart = in + kxLo * PIX;
-        final long wStart = w + kxLo * TAP;
-        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.
-        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                final long end = ip + span;
-                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1299,17 +1502,27 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1339,6 +1552,9 @@ final class Conv2dVectorTiles {
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
             a3_4 = x4_0.fma(w3_0, a3_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1379,17 +1595,27 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at
-        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of
-        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no
-        // per-load bounds checks; the loop is entered once per tile.
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
         for (int j = 0; j < steps; j += 1) {
-            final int tap = j / C * 2;
-            final long c = j % C;
-            final MemorySegment xs0 = a.asSlice(in + runs[tap] + c * Float.BYTES, 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(w + runs[tap + 1] + c * PIX, wspan);
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1414,6 +1640,9 @@ final class Conv2dVectorTiles {
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1436,56 +1665,61 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x12s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 11 * PIX));
-                    a0_11 = x11_0.fma(w0_0, a0_11);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 11 * PIX));
+            a0_11 = x11_0.fma(w0_0, a0_11);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -1503,54 +1737,59 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x11s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -1567,100 +1806,110 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x1s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
     }
 
     private static void tile2x10s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 9 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    a1_9 = x9_0.fma(w1_0, a1_9);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            a1_9 = x9_0.fma(w1_0, a1_9);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1687,63 +1936,68 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x9s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 7 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1768,39 +2022,44 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x1s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0;
         FloatVector a1_0 = b1;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1809,64 +2068,69 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 5 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    a2_5 = x5_0.fma(w2_0, a2_5);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            a2_5 = x5_0.fma(w2_0, a2_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1891,60 +2155,65 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -1966,44 +2235,49 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x1s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0;
         FloatVector a1_0 = b1;
         FloatVector a2_0 = b2;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2013,16 +2287,12 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x5s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -2031,51 +2301,60 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    a3_4 = x4_0.fma(w3_0, a3_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            a3_4 = x4_0.fma(w3_0, a3_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2102,16 +2381,12 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x4s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -2120,46 +2395,55 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 1 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 3 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2182,16 +2466,12 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x1s1p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -2200,31 +2480,40 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1;
         FloatVector a2_0 = b2;
         FloatVector a3_0 = b3;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2235,56 +2524,61 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x12s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                    final FloatVector x11_0 = FloatVector.broadcast(S, a.get(F, xj + 22 * PIX));
-                    a0_11 = x11_0.fma(w0_0, a0_11);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 22 * PIX));
+            a0_11 = x11_0.fma(w0_0, a0_11);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -2302,54 +2596,59 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile1x11s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    final FloatVector x10_0 = FloatVector.broadcast(S, a.get(F, xj + 20 * PIX));
-                    a0_10 = x10_0.fma(w0_0, a0_10);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            a0_10 = x10_0.fma(w0_0, a0_10);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         a0_0.max(floor).intoMemorySegment(a, out, NO);
@@ -2366,66 +2665,71 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x10s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                    final FloatVector x9_0 = FloatVector.broadcast(S, a.get(F, xj + 18 * PIX));
-                    a0_9 = x9_0.fma(w0_0, a0_9);
-                    a1_9 = x9_0.fma(w1_0, a1_9);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            a0_9 = x9_0.fma(w0_0, a0_9);
+            a1_9 = x9_0.fma(w1_0, a1_9);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2452,63 +2756,68 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile2x9s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    final FloatVector x6_0 = FloatVector.broadcast(S, a.get(F, xj + 12 * PIX));
-                    a0_6 = x6_0.fma(w0_0, a0_6);
-                    a1_6 = x6_0.fma(w1_0, a1_6);
-                    final FloatVector x7_0 = FloatVector.broadcast(S, a.get(F, xj + 14 * PIX));
-                    a0_7 = x7_0.fma(w0_0, a0_7);
-                    a1_7 = x7_0.fma(w1_0, a1_7);
-                    final FloatVector x8_0 = FloatVector.broadcast(S, a.get(F, xj + 16 * PIX));
-                    a0_8 = x8_0.fma(w0_0, a0_8);
-                    a1_8 = x8_0.fma(w1_0, a1_8);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            a0_6 = x6_0.fma(w0_0, a0_6);
+            a1_6 = x6_0.fma(w1_0, a1_6);
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            a0_7 = x7_0.fma(w0_0, a0_7);
+            a1_7 = x7_0.fma(w1_0, a1_7);
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            a0_8 = x8_0.fma(w0_0, a0_8);
+            a1_8 = x8_0.fma(w1_0, a1_8);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2533,64 +2842,69 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x6s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    final FloatVector x5_0 = FloatVector.broadcast(S, a.get(F, xj + 10 * PIX));
-                    a0_5 = x5_0.fma(w0_0, a0_5);
-                    a1_5 = x5_0.fma(w1_0, a1_5);
-                    a2_5 = x5_0.fma(w2_0, a2_5);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            a1_5 = x5_0.fma(w1_0, a1_5);
+            a2_5 = x5_0.fma(w2_0, a2_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2615,60 +2929,65 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile3x5s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2690,16 +3009,12 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x5s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -2708,51 +3023,60 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                    final FloatVector x4_0 = FloatVector.broadcast(S, a.get(F, xj + 8 * PIX));
-                    a0_4 = x4_0.fma(w0_0, a0_4);
-                    a1_4 = x4_0.fma(w1_0, a1_4);
-                    a2_4 = x4_0.fma(w2_0, a2_4);
-                    a3_4 = x4_0.fma(w3_0, a3_4);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            a1_4 = x4_0.fma(w1_0, a1_4);
+            a2_4 = x4_0.fma(w2_0, a2_4);
+            a3_4 = x4_0.fma(w3_0, a3_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
@@ -2779,16 +3103,12 @@ final class Conv2dVectorTiles {
     }
 
     private static void tile4x4s2p(Conv2dVector k, long in, long w, long bias, long out,
-                                int kyLo, int kyHi, int kxLo, int kxHi) {
+                                long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
         final long wo1 = k.weightBlockStride;
         final long wo2 = 2 * k.weightBlockStride;
         final long wo3 = 3 * k.weightBlockStride;
-        final long wi = k.weightInBlockStride;
-        final long ib = k.inBlockStride;
-        final long ir = k.inRowStride;
-        final int blocks = k.inBlocks;
         final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
         final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
         final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
@@ -2797,46 +3117,55 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2;
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
-        final long inStart = in + kxLo * PIX;
-        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear
-        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.
-        final int[] offsets = k.partialOffsets;
-        final long wr = k.kernelW * k.tapBytes;
-        final long wStart = w + kxLo * k.tapBytes;
-        final int n = (kxHi - kxLo) * k.lastBlockChannels;
-        for (int icb = 0; icb < blocks; icb++) {
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                final long ip = inStart + icb * ib + ky * ir;
-                final long wp = wStart + icb * wi + ky * wr;
-                for (int j = 0; j < n; j++) {
-                    final long xj = ip + offsets[j];
-                    final long wj = wp + j * PIX;
-                    final FloatVector w0_0 = FloatVector.fromMemorySegment(S, ws, wj, NO);
-                    final FloatVector w1_0 = FloatVector.fromMemorySegment(S, ws, wj + wo1, NO);
-                    final FloatVector w2_0 = FloatVector.fromMemorySegment(S, ws, wj + wo2, NO);
-                    final FloatVector w3_0 = FloatVector.fromMemorySegment(S, ws, wj + wo3, NO);
-                    final FloatVector x0_0 = FloatVector.broadcast(S, a.get(F, xj));
-                    a0_0 = x0_0.fma(w0_0, a0_0);
-                    a1_0 = x0_0.fma(w1_0, a1_0);
-                    a2_0 = x0_0.fma(w2_0, a2_0);
-                    a3_0 = x0_0.fma(w3_0, a3_0);
-                    final FloatVector x1_0 = FloatVector.broadcast(S, a.get(F, xj + 2 * PIX));
-                    a0_1 = x1_0.fma(w0_0, a0_1);
-                    a1_1 = x1_0.fma(w1_0, a1_1);
-                    a2_1 = x1_0.fma(w2_0, a2_1);
-                    a3_1 = x1_0.fma(w3_0, a3_1);
-                    final FloatVector x2_0 = FloatVector.broadcast(S, a.get(F, xj + 4 * PIX));
-                    a0_2 = x2_0.fma(w0_0, a0_2);
-                    a1_2 = x2_0.fma(w1_0, a1_2);
-                    a2_2 = x2_0.fma(w2_0, a2_2);
-                    a3_2 = x2_0.fma(w3_0, a3_2);
-                    final FloatVector x3_0 = FloatVector.broadcast(S, a.get(F, xj + 6 * PIX));
-                    a0_3 = x3_0.fma(w0_0, a0_3);
-                    a1_3 = x3_0.fma(w1_0, a1_3);
-                    a2_3 = x3_0.fma(w2_0, a2_3);
-                    a3_3 = x3_0.fma(w3_0, a3_3);
-                }
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
             }
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            a3_2 = x2_0.fma(w3_0, a3_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            a2_3 = x3_0.fma(w2_0, a2_3);
+            a3_3 = x3_0.fma(w3_0, a3_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;

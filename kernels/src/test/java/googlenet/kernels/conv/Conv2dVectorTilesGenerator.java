@@ -66,8 +66,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.");
         o.println(" * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only");
         o.println(" * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,");
-        o.println(" * {@code out} the first output pixel of the first output block. The full tiles get their taps as a table of");
-        o.println(" * channel steps ({@code runs}, see Conv2dVector) and run them all in one loop; the partial tiles take the ranges.");
+        o.println(" * {@code out} the first output pixel of the first output block. The tiles get their taps as a table of");
+        o.println(" * taps ({@code runs}, see Conv2dVector) and run all their channel steps in one loop.");
         o.println(" */");
         o.println("final class Conv2dVectorTiles {");
         o.println("    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;");
@@ -85,8 +85,6 @@ public final class Conv2dVectorTilesGenerator {
         o.println("    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);");
         o.println("    /** Bytes of one pixel of one channel block. */");
         o.println("    private static final long PIX = (long) C * Float.BYTES;");
-        o.println("    /** Bytes of the c × c weights of one tap. */");
-        o.println("    private static final long TAP = (long) C * C * Float.BYTES;");
         o.println("    /** Largest pixel count of a tile with 1..4 output-channel blocks. */");
         StringBuilder mp = new StringBuilder();
         for (int i = 0; i < MAX_PIXELS.length; i++) {
@@ -125,7 +123,7 @@ public final class Conv2dVectorTilesGenerator {
         o.println("     * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).");
         o.println("     */");
         o.println("    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,");
-        o.println("                     int kyLo, int kyHi, int kxLo, int kxHi, long[] runs) {");
+        o.println("                     long[] runs) {");
         o.println("        in += arena.address();");
         o.println("        out += arena.address();");
         o.println("        w += k.weights.address();");
@@ -135,9 +133,8 @@ public final class Conv2dVectorTilesGenerator {
             for (int s : STRIDES) {
                 for (int ob = 1; ob <= 4; ob++) {
                     for (int p : pixelCounts(ob, s)) {
-                        o.printf("            case 0x%x -> %s(k, in, w, bias, out, %s);%n",
-                                (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1),
-                                takesRanges(ob, part == 1) ? "kyLo, kyHi, kxLo, kxHi" : "runs");
+                        o.printf("            case 0x%x -> %s(k, in, w, bias, out, runs);%n",
+                                (part << 12) | (s << 8) | (ob << 4) | p, name(ob, p, s, part == 1));
                     }
                 }
             }
@@ -169,22 +166,11 @@ public final class Conv2dVectorTilesGenerator {
         o.println();
         o.printf("    private static void %s(Conv2dVector k, long in, long w, long bias, long out,%n",
                 name(ob, p, s, partial));
-        o.println(takesRanges(ob, partial) ? "                                int kyLo, int kyHi, int kxLo, int kxHi) {"
-                : "                                long[] runs) {");
-        boolean nested = !partial && takesRanges(ob, partial);
+        o.println("                                long[] runs) {");
         o.println("        final MemorySegment a = ALL;");
         o.println("        final MemorySegment ws = ALL;");
         for (int b = 1; b < ob; b++) {
             o.printf("        final long wo%d = %s;%n", b, b == 1 ? "k.weightBlockStride" : b + " * k.weightBlockStride");
-        }
-        if (partial || nested) {
-            o.println("        final long wi = k.weightInBlockStride;");
-            o.println("        final long ib = k.inBlockStride;");
-            o.println("        final long ir = k.inRowStride;");
-            if (nested) {
-                o.println("        final long wr = k.kernelW * TAP;");
-            }
-            o.println("        final int blocks = k.inBlocks;");
         }
         for (int b = 0; b < ob; b++) {
             o.printf("        final FloatVector b%d = FloatVector.fromMemorySegment(S, ws, bias + %d * PIX, NO);%n", b, b);
@@ -199,77 +185,50 @@ public final class Conv2dVectorTilesGenerator {
             }
             o.println(line.append(';'));
         }
-        if (partial || nested) {
-            o.println("        final long inStart = in + kxLo * PIX;");
+        o.println("        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],");
+        o.println("        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses");
+        o.println("        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its");
+        o.println("        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or");
+        o.println("        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at");
+        o.println("        // constant or loop-invariant offsets in them need no bounds checks.");
+        o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
+        String chans = partial ? "chans" : "C";
+        if (partial) {
+            o.println("        final int chans = k.lastBlockChannels;");
         }
-        if (nested) {
-            o.println("        final long wStart = w + kxLo * TAP;");
-            o.println("        // Taps kx and channels i of one block and kernel row are one linear run: j = (kx − kxLo)·c + i.");
-            o.println("        final long span = (long) (kxHi - kxLo) * C * Float.BYTES;");
-            o.println("        for (int icb = 0; icb < blocks; icb++) {");
-            o.println("            for (int ky = kyLo; ky < kyHi; ky++) {");
-            o.println("                final long ip = inStart + icb * ib + ky * ir;");
-            o.println("                final long wp = wStart + icb * wi + ky * wr;");
-            o.println("                final long end = ip + span;");
-            if (sets == 1) {
-                o.println("                for (long xj = ip, wj = wp; xj < end; xj += Float.BYTES, wj += PIX) {");
-                body(o, ob, p, s, "                    ", "xj", "wj", 0);
-            } else {
-                o.println("                // The run is a whole number of blocks (an even count): step two at a time.");
-                o.println("                for (long xj = ip, wj = wp; xj < end; xj += 2 * Float.BYTES, wj += 2 * PIX) {");
-                body(o, ob, p, s, "                    ", "xj", "wj", 0);
-                body(o, ob, p, s, "                    ", "xj + Float.BYTES", "wj + PIX", 1);
+        o.println("        final int steps = runs.length / 2 * " + chans + ";");
+        o.println("        long xj = 0;");
+        o.println("        long wj = 0;");
+        o.println("        int t = 0;");
+        o.println("        int left = 0;");
+        o.printf("        for (int j = 0; j < steps; j += %d) {%n", sets);
+        o.println("            if (left == 0) {");
+        o.println("                xj = in + runs[t];");
+        o.println("                wj = w + runs[t + 1];");
+        o.println("                t += 2;");
+        o.println("                left = " + chans + ";");
+        o.println("            }");
+        for (int set = 0; set < sets; set++) {
+            o.printf("            final MemorySegment xs%d = a.asSlice(xj%s, %s);%n", set,
+                    set == 0 ? "" : " + " + set + " * Float.BYTES", inputSpan(p, s));
+            o.printf("            final MemorySegment wl%d = ws.asSlice(wj%s, wspan);%n", set,
+                    set == 0 ? "" : " + " + set + " * PIX");
+            for (int b = 0; b < ob; b++) {
+                o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
+                        b == 0 ? "0" : "wo" + b);
             }
-            o.println("                }");
-            o.println("            }");
-            o.println("        }");
-        } else if (!partial) {
-            o.println("        // One loop over every channel step of the tile: step j is channel j % C of tap j / C, whose input is at");
-            o.println("        // in + runs[2·tap] and weights at w + runs[2·tap + 1] (see Conv2dVector#runs). It reads through slices of");
-            o.println("        // constant or loop-invariant lengths, so its loads at constant or loop-invariant offsets in them need no");
-            o.println("        // per-load bounds checks; the loop is entered once per tile.");
-            o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
-            o.println("        final int steps = runs.length / 2 * C;");
-            o.printf("        for (int j = 0; j < steps; j += %d) {%n", sets);
-            o.println("            final int tap = j / C * 2;");
-            o.println("            final long c = j % C;");
-            for (int set = 0; set < sets; set++) {
-                o.printf("            final MemorySegment xs%d = a.asSlice(in + runs[tap] + %s * Float.BYTES, %s);%n", set,
-                        set == 0 ? "c" : "(c + " + set + ")", inputSpan(p, s));
-                o.printf("            final MemorySegment wl%d = ws.asSlice(w + runs[tap + 1] + %s * PIX, wspan);%n", set,
-                        set == 0 ? "c" : "(c + " + set + ")");
+            for (int q = 0; q < p; q++) {
+                o.printf("            final FloatVector x%d_%d = FloatVector.broadcast(S, xs%d.get(F, %s));%n", q, set, set,
+                        q == 0 ? "0" : q * s + " * PIX");
                 for (int b = 0; b < ob; b++) {
-                    o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
-                            b == 0 ? "0" : "wo" + b);
-                }
-                for (int q = 0; q < p; q++) {
-                    o.printf("            final FloatVector x%d_%d = FloatVector.broadcast(S, xs%d.get(F, %s));%n", q, set, set,
-                            q == 0 ? "0" : q * s + " * PIX");
-                    for (int b = 0; b < ob; b++) {
-                        o.printf("            %s = x%d_%d.fma(w%d_%d, %s);%n", acc(b, q, set), q, set, b, set, acc(b, q, set));
-                    }
+                    o.printf("            %s = x%d_%d.fma(w%d_%d, %s);%n", acc(b, q, set), q, set, b, set, acc(b, q, set));
                 }
             }
-            o.println("        }");
-        } else {
-            o.println("        // Partial tiles run on densely repacked weights [ky][kx][i < last][oc] (see Conv2dVector): one linear");
-            o.println("        // run j = (kx − kxLo)·last + i per kernel row, the input offset of step j from a table.");
-            o.println("        final int[] offsets = k.partialOffsets;");
-            o.println("        final long wr = k.kernelW * k.tapBytes;");
-            o.println("        final long wStart = w + kxLo * k.tapBytes;");
-            o.println("        final int n = (kxHi - kxLo) * k.lastBlockChannels;");
-            o.println("        for (int icb = 0; icb < blocks; icb++) {");
-            o.println("            for (int ky = kyLo; ky < kyHi; ky++) {");
-            o.println("                final long ip = inStart + icb * ib + ky * ir;");
-            o.println("                final long wp = wStart + icb * wi + ky * wr;");
-            o.println("                for (int j = 0; j < n; j++) {");
-            o.println("                    final long xj = ip + offsets[j];");
-            o.println("                    final long wj = wp + j * PIX;");
-            body(o, ob, p, s, "                    ", "xj", "wj", 0);
-            o.println("                }");
-            o.println("            }");
-            o.println("        }");
         }
+        o.printf("            xj += %s;%n", sets == 1 ? "Float.BYTES" : sets + " * Float.BYTES");
+        o.printf("            wj += %s;%n", sets == 1 ? "PIX" : sets + " * PIX");
+        o.printf("            left -= %d;%n", sets);
+        o.println("        }");
         for (int set = 1; set < sets; set++) {
             for (int b = 0; b < ob; b++) {
                 o.printf("        %s = %s.add(%s);%n", acc(b, 0, 0), acc(b, 0, 0), acc(b, 0, set));
@@ -287,29 +246,6 @@ public final class Conv2dVectorTilesGenerator {
             }
         }
         o.println("    }");
-    }
-
-    private static void body(PrintWriter o, int ob, int p, int s, String indent, String x, String w, int set) {
-        for (int b = 0; b < ob; b++) {
-            o.printf("%sfinal FloatVector w%d_%d = FloatVector.fromMemorySegment(S, ws, %s%s, NO);%n", indent, b, set,
-                    w, b == 0 ? "" : " + wo" + b);
-        }
-        for (int q = 0; q < p; q++) {
-            o.printf("%sfinal FloatVector x%d_%d = FloatVector.broadcast(S, a.get(F, %s%s));%n", indent, q, set,
-                    x, q == 0 ? "" : " + " + (q * s) + " * PIX");
-            for (int b = 0; b < ob; b++) {
-                o.printf("%s%s = x%d_%d.fma(w%d_%d, %s);%n", indent, acc(b, q, set), q, set, b, set, acc(b, q, set));
-            }
-        }
-    }
-
-    /**
-     * Whether the tile takes its tap ranges and loops per input block and kernel row (the partial tiles, and the full
-     * tiles of 3 output blocks: their one-loop form measured 10–20 % slower, its per-step table and slice checks
-     * weighing more against 15–18 FMAs per step than against 20) rather than a table of taps and one loop.
-     */
-    static boolean takesRanges(int ob, boolean partial) {
-        return partial || ob == 3;
     }
 
     /** Bytes one channel step of a {@code p}-pixel tile of stride {@code s} reads from the input (one float per pixel). */
