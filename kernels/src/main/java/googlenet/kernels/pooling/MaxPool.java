@@ -284,8 +284,8 @@ public final class MaxPool {
         /*
          * Each row method has one place that loads a column (the parse of every Vector API call costs C2 nodes, and
          * past its inlining budget the calls stay calls, their vectors boxed): the loops start before the first
-         * output, writing it early (overwritten once its window is complete), so that no column is loaded before
-         * them.
+         * output where a window needs a column loaded earlier, writing the first output early (overwritten once its
+         * window is complete), so that no column is loaded before them.
          */
 
         /**
@@ -299,17 +299,20 @@ public final class MaxPool {
             IntVector c0 = low;
             IntVector c1 = low;
             long last = (w - 1) * PIX;
-            long next = -padLeft * PIX; // the column entering the window of output ox: ox + 2 - padLeft
-            for (int ox = -2; ox < outW; ox++, next += PIX) {
+            // The column entering the window of output ox is ox + 2 - padLeft; the loop starts at the one that enters
+            // as column 0 (those before it are clamped repeats of column 0).
+            int ox0 = padLeft - 2;
+            long next = 0;
+            for (int ox = ox0; ox < outW; ox++, next += PIX) {
                 long x = Math.min(Math.max(next, 0), last);
                 IntVector v0 = IntVector.fromMemorySegment(I, a, r0 + x, ORDER);
                 IntVector v1 = IntVector.fromMemorySegment(I, a, r1 + x, ORDER);
                 IntVector v2 = IntVector.fromMemorySegment(I, a, r2 + x, ORDER);
-                IntVector c2 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT)
-                        .max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT))
-                        .max(v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT));
+                IntVector c2 = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT)
+                        .max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT))
+                        .max(v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT));
                 IntVector k = c0.max(c1).max(c2).max(low).add(KEY_SHIFT);
-                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF))
                         .intoMemorySegment(a, dst + Math.max(ox, 0) * PIX, ORDER);
                 c0 = c1;
                 c1 = c2;
@@ -329,23 +332,27 @@ public final class MaxPool {
             IntVector b0 = low;
             IntVector b1 = low;
             long last = (w - 1) * PIX;
-            long next = -padLeft * PIX; // the column entering the window of output ox: ox + 2 - padLeft
-            for (int ox = -2; ox < outW; ox++, next += PIX) {
+            // The column entering the window of output ox is ox + 2 - padLeft; the loop starts at the one that enters
+            // as column 0 (those before it are clamped repeats of column 0).
+            int ox0 = padLeft - 2;
+            long next = 0;
+            for (int ox = ox0; ox < outW; ox++, next += PIX) {
                 long x = Math.min(Math.max(next, 0), last);
                 IntVector vu = IntVector.fromMemorySegment(I, a, u + x, ORDER);
                 IntVector vv = IntVector.fromMemorySegment(I, a, v + x, ORDER);
                 IntVector v0 = IntVector.fromMemorySegment(I, a, t0 + x, ORDER);
                 IntVector v1 = IntVector.fromMemorySegment(I, a, t1 + x, ORDER);
-                IntVector m = vu.lanewise(VectorOperators.XOR, vu.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT)
-                        .max(vv.lanewise(VectorOperators.XOR, vv.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT));
-                IntVector a2 = m.max(v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT));
-                IntVector b2 = m.max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT));
+                IntVector m = vu.lanewise(VectorOperators.XOR, vu.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT)
+                        .max(vv.lanewise(VectorOperators.XOR, vv.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT))
+                        .max(low); // the floor, once for both rows
+                IntVector a2 = m.max(v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT));
+                IntVector b2 = m.max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT));
                 long at = Math.max(ox, 0) * PIX;
-                IntVector k = a0.max(a1).max(a2).max(low).add(KEY_SHIFT);
-                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                IntVector k = a0.max(a1).max(a2).add(KEY_SHIFT);
+                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF))
                         .intoMemorySegment(a, dst0 + at, ORDER);
-                IntVector j = b0.max(b1).max(b2).max(low).add(KEY_SHIFT);
-                j.lanewise(VectorOperators.XOR, j.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                IntVector j = b0.max(b1).max(b2).add(KEY_SHIFT);
+                j.lanewise(VectorOperators.XOR, j.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF))
                         .intoMemorySegment(a, dst1 + at, ORDER);
                 a0 = a1;
                 a1 = a2;
@@ -366,8 +373,11 @@ public final class MaxPool {
             long last = (w - 1) * PIX;
             long step = stride * PIX;
             int fresh = Math.min(stride, 3); // columns of a window not in the previous one
-            long first = -padLeft * PIX - step; // window ox's first column: ox·stride - padLeft
-            for (int ox = -1; ox < outW; ox++, first += step) {
+            // Window ox's first column is ox·stride - padLeft. The loop starts one window early only to carry a real
+            // first column into window 0 (with padding, that column is a clamped repeat of one window 0 loads).
+            int ox0 = stride == 2 && padLeft == 0 ? -1 : 0;
+            long first = (ox0 * stride - padLeft) * PIX;
+            for (int ox = ox0; ox < outW; ox++, first += step) {
                 IntVector m = stride == 2 ? carried : low;
                 IntVector c = low;
                 for (int k = 3 - fresh; k < 3; k++) {
@@ -375,14 +385,14 @@ public final class MaxPool {
                     IntVector v0 = IntVector.fromMemorySegment(I, a, r0 + x, ORDER);
                     IntVector v1 = IntVector.fromMemorySegment(I, a, r1 + x, ORDER);
                     IntVector v2 = IntVector.fromMemorySegment(I, a, r2 + x, ORDER);
-                    c = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT)
-                            .max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT))
-                            .max(v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1)).sub(KEY_SHIFT));
+                    c = v0.lanewise(VectorOperators.XOR, v0.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT)
+                            .max(v1.lanewise(VectorOperators.XOR, v1.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT))
+                            .max(v2.lanewise(VectorOperators.XOR, v2.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF)).sub(KEY_SHIFT));
                     m = m.max(c);
                 }
                 carried = c;
                 IntVector k = m.max(low).add(KEY_SHIFT);
-                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.LSHR, 1))
+                k.lanewise(VectorOperators.XOR, k.lanewise(VectorOperators.ASHR, 31).lanewise(VectorOperators.AND, 0x7FFFFFFF))
                         .intoMemorySegment(a, dst + Math.max(ox, 0) * PIX, ORDER);
             }
         }
