@@ -39,6 +39,72 @@ class LayoutKernelsTest {
         }
     }
 
+    /**
+     * The vector kernel against the scalar twin, bit for bit, for every channel count 1..33 (every tail of a block
+     * and of a group of 4 channels), batch 2, widths around the 16-pixel groups, tasks of fewer and of more than 16
+     * pixels, and several row chunks per image (the last, a 3-channel 224×224 image as the network packs it).
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1", "1,15", "2,7", "3,5", "1,16", "1,17", "4,31", "5,33", "7,224", "120,101", "224,224"})
+    void packInputVectorMatchesScalar(int h, int w) {
+        int n = 2;
+        for (int c = 1; c <= 33; c++) {
+            if (h * w > 10_000 && c != 1 && c != 3 && c != 17) continue; // the big shapes for a few counts
+            float[] x = ints(new Random(c * 31 + w), n * c * h * w, -1000, 1000);
+            x[0] = Float.NaN;
+            x[x.length - 1] = -0f;
+            float[][] results = new float[2][];
+            for (int v = 0; v < 2; v++) {
+                try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w) + x.length * 4L + 4096)) {
+                    long src = s.plain(x.length);
+                    s.writePlain(src, x);
+                    BlockedTensor dst = s.slice(n, c, h, w, 1, 1);
+                    Kernel k = v == 0 ? PackInput.create(src, dst) : PackInput.createScalar(src, dst);
+                    assertEquals(v == 1 || !Blocking.VECTOR || Blocking.LANES != 16, k.describe().endsWith("scalar"),
+                            k.describe());
+                    assertEquals(0, k.tasks() % (n * dst.blocks()), "tasks split images × blocks further");
+                    s.run(k);
+                    results[v] = rawBlocked(s, dst);
+                    assertBitwise(x, s.unpack(dst), k.describe() + " c=" + c);
+                    s.assertPaddingZero(dst);
+                    s.assertGuards();
+                    assertBitwise(x, s.readPlain(src, x.length), "source untouched");
+                }
+            }
+            for (int i = 0; i < results[0].length; i++) {
+                if (Float.floatToRawIntBits(results[0][i]) != Float.floatToRawIntBits(results[1][i])) {
+                    throw new AssertionError("c=" + c + " " + h + "×" + w + ": vector and scalar differ at " + i);
+                }
+            }
+        }
+    }
+
+    /** Every float of {@code t}'s blocks, padding lanes included, in memory order. */
+    private static float[] rawBlocked(KernelTestSupport s, BlockedTensor t) {
+        int perImage = (int) (t.blocks() * t.blockStride() / Float.BYTES);
+        float[] all = new float[t.batch() * perImage];
+        for (int n = 0; n < t.batch(); n++) {
+            java.lang.foreign.MemorySegment.copy(s.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+                    t.at(n, 0, 0, 0), all, n * perImage, perImage);
+        }
+        return all;
+    }
+
+    @Test
+    void vectorPackRejectsMemoryThatDoesNotHoldItsTensors() {
+        BlockedTensor t = BlockedTensor.dense(0, 1, 3, 8, 8);
+        long src = BlockedTensor.bytes(1, 3, 8, 8);
+        Kernel k = PackInput.create(src, t);
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment small = a.allocate(src + 100);
+            if (k.describe().endsWith("vector")) {
+                assertThrows(IllegalArgumentException.class, () -> k.run(small, 0));
+                assertThrows(IllegalArgumentException.class,
+                        () -> k.run(java.lang.foreign.MemorySegment.ofArray(new float[1 << 12]), 0));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 17, 24, 100, 1000})
     void unpackOutputMatchesBlockedLayout(int c) {

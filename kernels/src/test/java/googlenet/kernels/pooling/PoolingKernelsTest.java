@@ -170,6 +170,80 @@ class PoolingKernelsTest {
         }
     }
 
+    /**
+     * 3×3 max-pools over every small border case — heights 1..5, widths 1..19, strides 1..3, paddings 0..3 (3: the
+     * general loop), floor and ceil output sizes, batch 2, 1..33 channels in turn — the factory's kernel against the
+     * scalar twin and the reference, bit for bit (±0 equal), with random floats, NaNs of both signs, ±∞ and ±0 in
+     * the input.
+     */
+    @Test
+    void maxPool3x3MatchesScalarOnEveryBorder() {
+        int n = 2;
+        int channels = 0;
+        for (int h = 1; h <= 5; h++) {
+            for (int w = 1; w <= 19; w++) {
+                for (int stride = 1; stride <= 3; stride++) {
+                    for (int pad = 0; pad <= 3; pad++) {
+                        for (boolean ceil : new boolean[] {false, true}) {
+                            if (h + 2 * pad < 3 || w + 2 * pad < 3) continue;
+                            int outH = (h + 2 * pad - 3 + (ceil ? stride - 1 : 0)) / stride + 1;
+                            int outW = (w + 2 * pad - 3 + (ceil ? stride - 1 : 0)) / stride + 1;
+                            channels = channels % 33 + 1;
+                            int c = channels;
+                            Random random = new Random(h * 1000 + w * 10 + stride + pad);
+                            float[] x = KernelTestSupport.floats(random, n * c * h * w);
+                            x[random.nextInt(x.length)] = Float.NaN;
+                            x[random.nextInt(x.length)] = Float.intBitsToFloat(0xFFC00000); // x86's NaN: negative
+                            x[random.nextInt(x.length)] = Float.intBitsToFloat(0xFF800001); // the lowest key
+                            x[random.nextInt(x.length)] = Float.NEGATIVE_INFINITY;
+                            x[random.nextInt(x.length)] = Float.POSITIVE_INFINITY;
+                            if (random.nextBoolean()) x[random.nextInt(x.length)] = -Float.MAX_VALUE;
+                            x[random.nextInt(x.length)] = -0f;
+                            x[random.nextInt(x.length)] = 0f;
+                            float[] expected = new float[n * c * outH * outW];
+                            ReferencePooling.maxPool2d(x, n, c, h, w, 3, 3, stride, stride, pad, pad, expected, outH, outW);
+                            for (boolean relu : new boolean[] {false, true}) {
+                                float[][] got = new float[2][];
+                                for (int v = 0; v < 2; v++) {
+                                    try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w)
+                                            + BlockedTensor.bytes(n, c + 48, outH, outW) + 4096)) {
+                                        BlockedTensor in = s.slice(n, c, h, w, 1, 0);
+                                        BlockedTensor out = s.slice(n, c, outH, outW, 1, 1);
+                                        s.pack(x, in);
+                                        int[] a = {n, c, h, w, 3, 3, stride, stride, pad, pad, pad, pad, outH, outW};
+                                        Kernel k = maxPool(v == 0, in, out, a, relu);
+                                        s.run(k);
+                                        got[v] = s.unpack(out);
+                                        String what = k.describe() + " c=" + c;
+                                        assertBitwise(relu ? relu(expected) : expected, got[v], what);
+                                        s.assertPaddingZero(out);
+                                        s.assertGuards();
+                                    }
+                                }
+                                assertBitwise(got[1], got[0], "vector vs scalar");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorMaxPoolRejectsMemoryThatDoesNotHoldItsTensors() {
+        BlockedTensor in = BlockedTensor.dense(0, 1, 16, 8, 8);
+        BlockedTensor out = BlockedTensor.dense(in.end(), 1, 16, 8, 8);
+        Kernel k = MaxPool.create(in, out, 3, 3, 1, 1, 1, 1, 1, 1, false);
+        if (k.describe().endsWith("vector")) {
+            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+                java.lang.foreign.MemorySegment small = arena.allocate(out.end() - 4);
+                assertThrows(IllegalArgumentException.class, () -> k.run(small, 0));
+                assertThrows(IllegalArgumentException.class,
+                        () -> k.run(java.lang.foreign.MemorySegment.ofArray(new float[(int) out.end()]), 0));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void maxPoolWindowWhollyOutsideGivesNegativeInfinityAndZeroPadding(boolean vector) {
