@@ -57,9 +57,10 @@ final class EngineKernels implements KernelBinder {
     /**
      * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) and
      * pays (an output of at least 16 tiles: see {@link WinogradWeights#pays}) unless {@code exact}, else in the
-     * blocked layout of the direct kernels.
+     * blocked layout of the direct kernels. The Winograd weights' output blocks are cut into one part per thread
+     * ({@code threads}), so that a small layer's tasks split evenly.
      */
-    EngineKernels(Graph graph, Arena arena, boolean exact) {
+    EngineKernels(Graph graph, Arena arena, boolean exact, int threads) {
         this.graph = graph;
         this.arena = arena;
         for (Node node : graph.nodes()) {
@@ -68,7 +69,7 @@ final class EngineKernels implements KernelBinder {
                 ConvGeometry g = geometry(c);
                 MemorySegment bias = c.bias() ? values(node, "bias") : null;
                 if (!exact && WinogradWeights.supports(g) && WinogradWeights.pays(node.shape().dim(2), node.shape().dim(3))) {
-                    WinogradWeights w = WinogradWeights.pack(g, values(node, "weight"), bias, arena);
+                    WinogradWeights w = WinogradWeights.pack(g, values(node, "weight"), bias, arena, threads);
                     weightBytes.addAndGet(w.bytes());
                     winogradConvs.put(node.name(), w);
                 } else {

@@ -5,6 +5,7 @@ import googlenet.engine.Options;
 import googlenet.engine.Session;
 import googlenet.engine.plan.Plan;
 import googlenet.engine.plan.StepInfo;
+import googlenet.kernels.FmaPeak;
 import googlenet.kernels.Kernel;
 
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
 /**
  * Where one batch-1 run of a network goes, step by step, on 1 thread and on T threads: after a long warm-up each
  * step's fastest time over many rounds ({@link Session#profileSteps}; noise from other processes only adds time), the
- * speed-up per step, totals per kernel kind, and where T threads lose against a perfect split (t1 / T).
+ * speed-up per step, totals per kernel kind, and where T threads lose against a perfect split (t1 / T); the FMA
+ * probe's own T-thread scaling before and after, the ceiling for the network's.
  * Arguments: [network] [warm-up seconds] [rounds] [threads]; defaults d2l 20 30 2.
  */
 public final class StepProfile {
@@ -25,8 +27,10 @@ public final class StepProfile {
         double warm = args.length > 1 ? Double.parseDouble(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        double[] probeBefore = probeScaling(threads);
         long[] one = profile(network, 1, warm, rounds);
         long[] many = threads == 1 ? one : profile(network, threads, warm, rounds);
+        double[] probeAfter = probeScaling(threads);
         try (Model model = Model.load(Networks.seeded(network, 1), Options.threads(1))) {
             Plan plan = model.plan(1);
             Kernel[] kernels = plan.kernels();
@@ -57,7 +61,23 @@ public final class StepProfile {
             }
             System.out.printf("sum of fastest steps: %.2f ms on 1 thread, %.2f ms on %d (×%.2f; a perfect split: %.2f ms); %d rounds after %.0f s warm-up%n",
                     sum1 / 1e6, sumT / 1e6, threads, sum1 / (double) sumT, sum1 / 1e6 / threads, rounds, warm);
+            double probe = Math.max(probeBefore[1] / probeBefore[0], probeAfter[1] / probeAfter[0]);
+            System.out.printf("FMA probe: %.1f GFLOP/s on 1 thread, %.1f on %d (×%.2f) before; %.1f, %.1f (×%.2f) after;"
+                            + " network ×%.2f = %.2f of the probe's best scaling%n",
+                    probeBefore[0], probeBefore[1], threads, probeBefore[1] / probeBefore[0], probeAfter[0], probeAfter[1],
+                    probeAfter[1] / probeAfter[0], sum1 / (double) sumT, sum1 / (double) sumT / probe);
         }
+    }
+
+    /** The FMA probe's GFLOP/s on 1 thread and on {@code threads}, best of short rounds of each, interleaved. */
+    private static double[] probeScaling(int threads) {
+        double one = 0;
+        double many = 0;
+        for (int i = 0; i < 4; i++) {
+            one = Math.max(one, FmaPeak.measure(1, 50));
+            many = Math.max(many, FmaPeak.measure(threads, 50));
+        }
+        return new double[] {one, many};
     }
 
     private static long[] profile(String network, int threads, double warmSeconds, int rounds) {

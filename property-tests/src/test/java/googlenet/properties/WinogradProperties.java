@@ -19,12 +19,13 @@ import org.quicktheories.core.Gen;
  * The Winograd F(4×4, 3×3) kernels over random 3×3 stride-1 convolutions — batch 1–3, input and output channels 1–80,
  * four-sided padding 0–2, input 1–40 on each side, bias or not, ReLU or not, output a channel slice with guards — on
  * random floats: {@link Conv2dKernels#createWinograd} (the vector kernel when the Vector API is present) bit for bit
- * equal to {@link Conv2dKernels#createWinogradScalar}, both within the transform's bound of the NCHW reference
+ * equal to {@link Conv2dKernels#createWinogradScalar} (the vector one with the output blocks in 1–3 parts, the scalar one
+ * in one: the grouping changes no bits), both within the transform's bound of the NCHW reference
  * (16·ε·100·324·√ic·max|x|·max|w|, see WinogradKernelsTest), and nothing outside the output's blocks written.
  */
 class WinogradProperties {
     record Case(int batch, int inChannels, int outChannels, int padTop, int padLeft, int padBottom, int padRight,
-                int height, int width, boolean bias, boolean relu, int outBefore, int outAfter, long dataSeed) {
+                int height, int width, boolean bias, boolean relu, int outBefore, int outAfter, int parts, long dataSeed) {
         ConvGeometry geometry() {
             return new ConvGeometry(inChannels, outChannels, 3, 3, 1, 1, padTop, padLeft, padBottom, padRight, 1, 1, 1);
         }
@@ -33,7 +34,7 @@ class WinogradProperties {
         public String toString() {
             return "n" + batch + " " + inChannels + "→" + outChannels + " pad[" + padTop + "," + padLeft + "," + padBottom
                     + "," + padRight + "] " + height + "×" + width + (bias ? " bias" : "") + (relu ? " relu" : "")
-                    + " out-slice[" + outBefore + "|" + outAfter + "] data " + dataSeed;
+                    + " out-slice[" + outBefore + "|" + outAfter + "] parts " + parts + " data " + dataSeed;
         }
     }
 
@@ -46,7 +47,7 @@ class WinogradProperties {
             int pr = d.between(0, 2);
             return new Case(d.between(1, 3), d.skewed(1, 24, 80), d.skewed(1, 40, 80), pt, pl, pb, pr,
                     Math.max(d.skewed(1, 12, 40), 3 - pt - pb), Math.max(d.skewed(1, 12, 40), 3 - pl - pr), d.bool(),
-                    d.bool(), d.between(0, 2), d.between(0, 2), d.dataSeed());
+                    d.bool(), d.between(0, 2), d.between(0, 2), d.between(1, 3), d.dataSeed());
         };
     }
 
@@ -78,7 +79,7 @@ class WinogradProperties {
                     (long) c.batch() * oh * ow);
             try (Harness hs = new Harness(bytes)) {
                 WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt),
-                        bias == null ? null : MemorySegment.ofArray(bias), hs.arena());
+                        bias == null ? null : MemorySegment.ofArray(bias), hs.arena(), scalar ? 1 : c.parts());
                 BlockedTensor in = hs.slice(c.batch(), g.inChannels(), c.height(), c.width(), 0, 0);
                 BlockedTensor out = hs.slice(c.batch(), g.outChannels(), oh, ow, c.outBefore(), c.outAfter());
                 hs.pack(x, in);

@@ -17,8 +17,9 @@ import java.lang.foreign.MemorySegment;
  * subclass's: the vector kernel and its scalar twin do the same float operations in the same order, so they agree
  * bitwise on any input.
  *
- * <p>Tasks: images × units of consecutive tiles (row-major, so by rows) × chunks of output groups, fixed at build; a
- * unit's input transform is done once per chunk, and each weight of the chunk's groups is read once per unit. Units
+ * <p>Tasks: images × units of consecutive tiles (row-major, so by rows) × the weights' parts of the output blocks (one
+ * per thread of the plan: see {@link WinogradWeights}); a unit's input transform is done once per part, and each
+ * weight of the part's groups is read once per unit. Units
  * are as large as {@link #UNIT_BUDGET} allows (a whole 14×14 image: the weights, 4× the direct ones, come from memory),
  * in blocks of P tiles. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
  * {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
@@ -41,8 +42,6 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** 6×6 pixels of zeros: the input window of tiles past the end of a unit, and the padding's fill. */
     private static final MemorySegment ZEROS = Arena.global().allocate(XI * PIX, 64);
-    private static final long TASK_MULT_ADDS = 1L << 17;
-    private static final int MAX_TASKS = 64;
 
     final ConvGeometry g;
     final WinogradWeights w;
@@ -58,8 +57,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     private final int units;
     /** Blocks of P tiles per unit. */
     private final int unitBlocks;
-    private final int chunks;
-    private final int groups;
+    private final int parts;
     private final long vBytes;
     private final long mBytes;
 
@@ -81,12 +79,9 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         int maxBlocks = (int) Math.max(1, UNIT_BUDGET / ((long) XI * P * PIX * (inBlocks + GROUP)));
         this.units = (blocks + maxBlocks - 1) / maxBlocks;
         this.unitBlocks = (blocks + units - 1) / units;
-        this.groups = w.groups();
+        this.parts = w.parts();
         this.vBytes = (long) XI * unitBlocks * inBlocks * P * PIX;
         this.mBytes = (long) unitBlocks * GROUP * P * XI * PIX;
-        long multAdds = (long) out.batch() * tiles * XI * Blocking.padded(g.inChannels()) * out.blocks() * C;
-        long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
-        this.chunks = (int) Math.clamp((wanted + (long) out.batch() * units - 1) / ((long) out.batch() * units), 1, groups);
     }
 
     /**
@@ -141,7 +136,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
     @Override
     public int tasks() {
-        return out.batch() * units * chunks;
+        return out.batch() * units * parts;
     }
 
     @Override
@@ -160,8 +155,8 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     @Override
     public void run(MemorySegment arena, int task, MemorySegment scratch) {
         checkArena(arena, scratch);
-        int chunk = task % chunks; // tasks by image, then rows (units), then output groups: see WorkerPool
-        int rest = task / chunks;
+        int part = task % parts; // tasks by image, then rows (units), then output blocks: see WorkerPool
+        int rest = task / parts;
         int unit = rest % units;
         int n = rest / units;
         int t0 = unit * unitBlocks * P;
@@ -190,10 +185,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
         long weights = w.segment().address();
         long outImage = base + out.offset() + n * out.imageStride();
-        int outBlocks = out.blocks();
-        int gFirst = (int) ((long) chunk * groups / chunks);
-        int gEnd = (int) ((long) (chunk + 1) * groups / chunks);
-        for (int group = gFirst; group < gEnd; group++) {
+        for (int group = w.partFirst(part); group < w.partFirst(part + 1); group++) {
             int ob = w.blocks(group);
             long u = weights + w.groupOffset(group);
             for (int xi = 0; xi < XI; xi++, u += w.xiStride(group)) {
@@ -203,7 +195,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
                 }
             }
             for (int b = 0; b < ob; b++) {
-                int ocb = group * GROUP + b;
+                int ocb = w.firstBlock(group) + b;
                 long bias = weights + w.biasOffset() + ocb * PIX;
                 for (int i = 0; i < count; i++) {
                     int t = t0 + i;

@@ -9,13 +9,18 @@ import java.util.Objects;
 
 /**
  * The weights of a 3×3 stride-1 convolution transformed once for Winograd F(4×4, 3×3): {@code U = G·g·Gᵀ}, a 6×6
- * matrix per (output, input) channel pair, laid out {@code [group][ξ][ic][b][oc]}: output channels in groups of 4
- * blocks of c (the register tile's width), then the 36 positions ξ, then every input channel (padded to whole blocks),
- * then the group's 4 blocks of c output channels. A tile of the batched product reads 4 consecutive vectors per input
- * channel, and a task streams its groups' weights front to back: at batch 1 they are 4× the direct ones and come
- * from memory, not cache, so each is read once per unit of tiles. The last group holds only the blocks there are
- * ({@code [ξ][ic][b < blocks(g)][oc]}); channels past the real counts are zero. The bias follows, padded to whole
- * blocks.
+ * matrix per (output, input) channel pair, laid out {@code [group][ξ][ic][b][oc]}: output channels in groups of up to
+ * 4 blocks of c (the register tile's width), then the 36 positions ξ, then every input channel (padded to whole
+ * blocks), then the group's blocks of c output channels. A tile of the batched product reads the group's consecutive
+ * vectors per input channel, and a task streams its groups' weights front to back: at batch 1 they are 4× the direct
+ * ones and come from memory, not cache, so each is read once per unit of tiles. Channels past the real counts are
+ * zero. The bias follows, padded to whole blocks.
+ *
+ * <p>The output blocks are cut into {@link #parts()} near-equal parts (one per thread the plan runs on: each part is a
+ * task of its own, so the threads share a small layer evenly), and each part into the fewest groups of at most 4
+ * blocks, as even as possible (13 blocks: 4, 3, 3, 3, not 4, 4, 4, 1, whose last tile would load as much as it
+ * multiplies). Which group an output channel is in changes the order of nothing: every one is summed over the input
+ * channels in order, so the results are the same bits for any parts.
  *
  * <p>The transform runs in float on vectors of c output channels (within a few ulps of {@code G·g·Gᵀ} in exact
  * arithmetic); without the Vector API, lane by lane with the same operations, so every machine of one width packs the
@@ -37,13 +42,18 @@ public final class WinogradWeights {
 
     private final ConvGeometry geometry;
     private final MemorySegment segment;
-    private final int groups;
+    /** Group i holds output blocks {@code [groupFirst[i], groupFirst[i + 1])}. */
+    private final int[] groupFirst;
+    /** Part j holds groups {@code [partFirst[j], partFirst[j + 1])}. */
+    private final int[] partFirst;
     private final long biasOffset;
 
-    private WinogradWeights(ConvGeometry geometry, MemorySegment segment, int groups, long biasOffset) {
+    private WinogradWeights(ConvGeometry geometry, MemorySegment segment, int[] groupFirst, int[] partFirst,
+                            long biasOffset) {
         this.geometry = geometry;
         this.segment = segment;
-        this.groups = groups;
+        this.groupFirst = groupFirst;
+        this.partFirst = partFirst;
         this.biasOffset = biasOffset;
     }
 
@@ -58,15 +68,25 @@ public final class WinogradWeights {
      * segment) and a bias ({@code outChannels} floats, or {@code null}) into a segment allocated from {@code arena}.
      */
     public static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena) {
-        return pack(g, weights, bias, arena, Blocking.VECTOR);
+        return pack(g, weights, bias, arena, 1);
+    }
+
+    /**
+     * As {@link #pack(ConvGeometry, MemorySegment, MemorySegment, Arena)}, the output blocks cut into {@code parts}
+     * near-equal parts (at most one per block): the threads the plan will run on.
+     */
+    public static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena, int parts) {
+        return pack(g, weights, bias, arena, parts, Blocking.VECTOR);
     }
 
     /** With {@code vector} false, the transform runs lane by lane: the twin the vector transform is tested against. */
-    static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena, boolean vector) {
+    static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena, int parts,
+                                boolean vector) {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(weights, "weights");
         Objects.requireNonNull(arena, "arena");
         if (!supports(g)) throw new IllegalArgumentException("Winograd F(4×4, 3×3) cannot run " + g);
+        if (parts < 1) throw new IllegalArgumentException("parts must be ≥ 1, got " + parts);
         int oc = g.outChannels();
         int ic = g.inChannels();
         long expected = (long) oc * ic * 9;
@@ -79,10 +99,10 @@ public final class WinogradWeights {
                     + " bytes), got " + bias.byteSize() + " bytes");
         }
         int c = Blocking.LANES;
-        int groups = groups(oc);
         long icPadded = Blocking.padded(ic);
         int outBlocks = Blocking.blocks(oc);
-        long groupFloats = XI * icPadded * GROUP * c;
+        int[] partFirst = new int[Math.min(parts, outBlocks) + 1];
+        int[] groupFirst = groupsOf(outBlocks, partFirst);
         long biasOffset = (long) outBlocks * XI * icPadded * c * Float.BYTES;
         MemorySegment seg = arena.allocate(biasOffset + (long) outBlocks * c * Float.BYTES, 64);
         // The direct packing first ([ocb][icb][ky][kx][ic][oc]: a tap's c output channels are one vector), then G·g·Gᵀ on
@@ -95,15 +115,16 @@ public final class WinogradWeights {
             long stage = temp.allocate(18 * pix, 64).address();
             long base = direct.segment().address();
             long out = seg.address();
-            for (int ocb = 0; ocb < outBlocks; ocb++) {
-                int group = ocb / GROUP;
-                int blocks = Math.min(GROUP, outBlocks - group * GROUP);
+            for (int ocb = 0, group = 0; ocb < outBlocks; ocb++) {
+                if (ocb == groupFirst[group + 1]) group++;
+                int first = groupFirst[group];
+                int blocks = groupFirst[group + 1] - first;
                 long xiStride = icPadded * blocks * pix;
                 for (int icb = 0; icb < icPadded / c; icb++) {
                     long block = base + direct.blockOffset(ocb, icb, 0, 0);
                     for (int i = 0; i < c; i++) {
                         long src = block + i * pix;
-                        long dst = out + group * groupFloats * Float.BYTES + (((long) icb * c + i) * blocks + ocb % GROUP) * pix;
+                        long dst = out + first * XI * icPadded * pix + (((long) icb * c + i) * blocks + ocb - first) * pix;
                         for (int k = 0; k < 3; k++) { // G·g, column by column: 6 rows × 3 columns
                             transform(vector, src + k * tap, src + (3 + k) * tap, src + (6 + k) * tap, stage + k * pix, 3 * pix);
                         }
@@ -116,7 +137,30 @@ public final class WinogradWeights {
             }
         }
         if (bias != null) MemorySegment.copy(bias, 0, seg, biasOffset, bias.byteSize());
-        return new WinogradWeights(g, seg, groups, biasOffset);
+        return new WinogradWeights(g, seg, groupFirst, partFirst, biasOffset);
+    }
+
+    /**
+     * The first block of every group (and {@code outBlocks} last): {@code outBlocks} cut into {@code partFirst.length −
+     * 1} near-equal parts, the larger first, each into the fewest groups of at most {@link #GROUP}, as even as possible;
+     * fills {@code partFirst} with each part's first group (and the group count last).
+     */
+    private static int[] groupsOf(int outBlocks, int[] partFirst) {
+        int parts = partFirst.length - 1;
+        int[] first = new int[outBlocks + 1];
+        int groups = 0;
+        for (int part = 0, block = 0; part < parts; part++) {
+            partFirst[part] = groups;
+            int size = outBlocks / parts + (part < outBlocks % parts ? 1 : 0);
+            int count = Math.ceilDiv(size, GROUP);
+            for (int i = 0; i < count; i++) {
+                first[groups++] = block;
+                block += size / count + (i < size % count ? 1 : 0);
+            }
+        }
+        partFirst[parts] = groups;
+        first[groups] = outBlocks;
+        return java.util.Arrays.copyOf(first, groups + 1);
     }
 
     /**
@@ -179,11 +223,6 @@ public final class WinogradWeights {
     /** Tiles an output needs for Winograd; {@code -Dgooglenet.winograd.minTiles=N} sets it for experiments. */
     private static final int MIN_TILES = Integer.getInteger("googlenet.winograd.minTiles", 16);
 
-    /** Groups of {@link #GROUP} output-channel blocks for {@code outChannels}. */
-    static int groups(int outChannels) {
-        return (Blocking.blocks(outChannels) + GROUP - 1) / GROUP;
-    }
-
     public ConvGeometry geometry() {
         return geometry;
     }
@@ -194,16 +233,31 @@ public final class WinogradWeights {
     }
 
     int groups() {
-        return groups;
+        return groupFirst.length - 1;
+    }
+
+    /** Parts of the output blocks: one task each per unit of tiles (see the class comment). */
+    int parts() {
+        return partFirst.length - 1;
+    }
+
+    /** The first group of part {@code part}; {@code parts()} gives the group count. */
+    int partFirst(int part) {
+        return partFirst[part];
+    }
+
+    /** The first output block of group {@code group}. */
+    int firstBlock(int group) {
+        return groupFirst[group];
     }
 
     long biasOffset() {
         return biasOffset;
     }
 
-    /** Output-channel blocks of group {@code group}: 4, but the last group's may be fewer. */
+    /** Output-channel blocks of group {@code group}: 1 to {@link #GROUP}. */
     int blocks(int group) {
-        return Math.min(GROUP, Blocking.blocks(geometry.outChannels()) - group * GROUP);
+        return groupFirst[group + 1] - groupFirst[group];
     }
 
     /** Bytes of one position's weights in group {@code group}: every input channel × its blocks of c. */
@@ -211,9 +265,9 @@ public final class WinogradWeights {
         return (long) Blocking.padded(geometry.inChannels()) * blocks(group) * Blocking.LANES * Float.BYTES;
     }
 
-    /** Byte offset of group {@code group}'s weights (every group before it is full). */
+    /** Byte offset of group {@code group}'s weights: its first block's, the groups being dense. */
     long groupOffset(int group) {
-        return (long) group * XI * Blocking.padded(geometry.inChannels()) * GROUP * Blocking.LANES * Float.BYTES;
+        return (long) groupFirst[group] * XI * Blocking.padded(geometry.inChannels()) * Blocking.LANES * Float.BYTES;
     }
 
     /** Bytes of the transformed weights and bias. */

@@ -34,17 +34,27 @@ class WinogradKernelsTest {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int C = Blocking.LANES;
     private static final float GUARD = -12345.5f;
+    private static final int XI = WinogradWeights.XI;
 
-    record Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu, int before, int after) {
+    record Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu, int before, int after,
+                int parts) {
         Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu) {
-            this(name, g, batch, h, w, bias, relu, 0, 0);
+            this(name, g, batch, h, w, bias, relu, 0, 0, 1);
+        }
+
+        Case(String name, ConvGeometry g, int batch, int h, int w, boolean bias, boolean relu, int before, int after) {
+            this(name, g, batch, h, w, bias, relu, before, after, 1);
+        }
+
+        Case parts(int parts) {
+            return new Case(name, g, batch, h, w, bias, relu, before, after, parts);
         }
 
         @Override
         public String toString() {
             return name + " " + g.inChannels() + "→" + g.outChannels() + " pad " + g.padTop() + "," + g.padLeft() + ","
                     + g.padBottom() + "," + g.padRight() + " n" + batch + " " + h + "×" + w + (bias ? " bias" : "")
-                    + (relu ? " relu" : "") + (before + after > 0 ? " slice" : "");
+                    + (relu ? " relu" : "") + (before + after > 0 ? " slice" : "") + (parts > 1 ? " parts " + parts : "");
         }
     }
 
@@ -76,6 +86,10 @@ class WinogradKernelsTest {
         }
         cases.add(new Case("slice", ConvGeometry.of(64, 48, 3, 1, 1), 2, 6, 7, true, true, 2, 1));
         cases.add(new Case("slice 5 groups", ConvGeometry.of(32, 5 * 4 * C, 3, 1, 1), 1, 9, 9, true, false, 1, 3));
+        cases.add(new Case("googlenet 4a", ConvGeometry.of(96, 208, 3, 1, 1), 1, 14, 14, true, true).parts(2));
+        cases.add(new Case("slice 13 blocks", ConvGeometry.of(40, 13 * C, 3, 1, 1), 2, 9, 10, true, true, 1, 2).parts(3));
+        cases.add(new Case("more parts than blocks", ConvGeometry.of(16, 2 * C + 1, 3, 1, 1), 1, 5, 5, true, false).parts(5));
+        cases.add(new Case("several units", ConvGeometry.of(16, 6 * C, 3, 1, 1), 3, 21, 19, true, true).parts(2));
         return cases.stream();
     }
 
@@ -130,7 +144,7 @@ class WinogradKernelsTest {
         int ow = g.outWidth(c.w());
         try (Arena arena = Arena.ofConfined()) {
             WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt),
-                    bias == null ? null : MemorySegment.ofArray(bias), arena);
+                    bias == null ? null : MemorySegment.ofArray(bias), arena, c.parts());
             long guard = 256;
             BlockedTensor in = BlockedTensor.dense(guard, c.batch(), g.inChannels(), c.h(), c.w());
             int outBlocks = Blocking.blocks(g.outChannels());
@@ -185,8 +199,9 @@ class WinogradKernelsTest {
      * Each packed value is {@code G·g·Gᵀ} by the matrices of Lavin and Gray, multiplied out here in double: the packing's
      * float arithmetic (a few roundings of terms no larger than Σ|G||g||Gᵀ|) stays within 8 ulps of that sum.
      */
-    @Test
-    void transformedWeightsAreGgGtInTheirPlaces() {
+    @ParameterizedTest(name = "parts {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void transformedWeightsAreGgGtInTheirPlaces(int parts) {
         double[][] gm = {{0.25, 0, 0}, {-1 / 6.0, -1 / 6.0, -1 / 6.0}, {-1 / 6.0, 1 / 6.0, -1 / 6.0},
             {1 / 24.0, 1 / 12.0, 1 / 6.0}, {1 / 24.0, -1 / 12.0, 1 / 6.0}, {0, 0, 1}};
         int ic = C + 5;
@@ -195,12 +210,13 @@ class WinogradKernelsTest {
         float[] wt = values(new SplittableRandom(3), oc * ic * 9);
         float[] bias = values(new SplittableRandom(4), oc);
         try (Arena arena = Arena.ofConfined()) {
-            WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt), MemorySegment.ofArray(bias), arena);
+            WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt), MemorySegment.ofArray(bias), arena, parts);
             MemorySegment seg = w.segment();
-            int group = WinogradWeights.GROUP; // output blocks per register tile: 4 at 16 lanes, 2 below
-            assertEquals((6 + group - 1) / group, w.groups());
-            assertEquals(6 - (w.groups() - 1) * group, w.blocks(w.groups() - 1), "the last group holds only its blocks");
+            assertEquals(parts, w.parts());
+            assertEquals(6L * XI * Blocking.padded(ic) * C * Float.BYTES, w.biasOffset(), "groups hold only their blocks");
             for (int o = 0; o < Blocking.padded(oc); o++) {
+                int gr = 0;
+                while (w.firstBlock(gr) + w.blocks(gr) <= o / C) gr++;
                 for (int i = 0; i < Blocking.padded(ic); i++) {
                     for (int r = 0; r < 6; r++) {
                         for (int q = 0; q < 6; q++) {
@@ -215,9 +231,8 @@ class WinogradKernelsTest {
                                     }
                                 }
                             }
-                            int gr = o / (group * C);
                             long at = w.groupOffset(gr) + (r * 6 + q) * w.xiStride(gr)
-                                    + ((long) (i * w.blocks(gr) + o % (group * C) / C) * C + o % C) * Float.BYTES;
+                                    + ((long) (i * w.blocks(gr) + o / C - w.firstBlock(gr)) * C + o % C) * Float.BYTES;
                             float packed = seg.get(FLOAT, at);
                             assertTrue(Math.abs(packed - u) <= 8 * Math.ulp((float) magnitude),
                                     "o " + o + " i " + i + " ξ " + (r * 6 + q) + ": " + packed + " vs " + u);
@@ -229,14 +244,58 @@ class WinogradKernelsTest {
         }
     }
 
+    /**
+     * The output blocks cut into parts differing by at most one block, the larger first, each into the fewest groups of
+     * at most GROUP blocks differing by at most one; by hand for GoogLeNet's 4a (13 blocks) at 16 lanes.
+     */
+    @Test
+    void partsAndGroupsAreEven() {
+        try (Arena arena = Arena.ofConfined()) {
+            for (int blocks = 1; blocks <= 21; blocks++) {
+                for (int parts = 1; parts <= 4; parts++) {
+                    ConvGeometry g = ConvGeometry.of(3, blocks * C, 3, 1, 1);
+                    WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(new float[blocks * C * 27]), null,
+                            arena, parts);
+                    int expectedParts = Math.min(parts, blocks);
+                    assertEquals(expectedParts, w.parts());
+                    int next = 0;
+                    for (int p = 0; p < expectedParts; p++) {
+                        int size = blocks / expectedParts + (p < blocks % expectedParts ? 1 : 0);
+                        int groups = w.partFirst(p + 1) - w.partFirst(p);
+                        assertEquals(Math.ceilDiv(size, WinogradWeights.GROUP), groups, blocks + " blocks, part " + p);
+                        int sum = 0;
+                        for (int gr = w.partFirst(p); gr < w.partFirst(p + 1); gr++) {
+                            assertEquals(next, w.firstBlock(gr), "groups are consecutive");
+                            int b = w.blocks(gr);
+                            assertTrue(b <= WinogradWeights.GROUP && b >= size / groups && b <= Math.ceilDiv(size, groups),
+                                    blocks + " blocks, part " + p + ", group " + gr + ": " + b);
+                            next += b;
+                            sum += b;
+                        }
+                        assertEquals(size, sum);
+                    }
+                    assertEquals(blocks, next);
+                }
+            }
+            if (WinogradWeights.GROUP == 4) {
+                ConvGeometry g = ConvGeometry.of(3, 13 * C, 3, 1, 1);
+                WinogradWeights one = WinogradWeights.pack(g, MemorySegment.ofArray(new float[13 * C * 27]), null, arena, 1);
+                assertEquals(List.of(4, 3, 3, 3), List.of(one.blocks(0), one.blocks(1), one.blocks(2), one.blocks(3)));
+                WinogradWeights two = WinogradWeights.pack(g, MemorySegment.ofArray(new float[13 * C * 27]), null, arena, 2);
+                assertEquals(List.of(4, 3, 3, 3), List.of(two.blocks(0), two.blocks(1), two.blocks(2), two.blocks(3)));
+                assertEquals(2, two.partFirst(1), "7 blocks, then 6");
+            }
+        }
+    }
+
     @Test
     void vectorAndScalarWeightTransformsPackTheSameBits() {
         assumeTrue(Blocking.VECTOR, "vector kernels disabled");
         ConvGeometry g = ConvGeometry.of(2 * C + 1, 9 * C + 5, 3, 1, 1);
         float[] wt = values(new SplittableRandom(5), g.outChannels() * g.inChannels() * 9);
         try (Arena arena = Arena.ofConfined()) {
-            WinogradWeights v = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, true);
-            WinogradWeights s = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, false);
+            WinogradWeights v = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, 2, true);
+            WinogradWeights s = WinogradWeights.pack(g, MemorySegment.ofArray(wt), null, arena, 2, false);
             assertEquals(-1, v.segment().mismatch(s.segment()));
         }
     }
