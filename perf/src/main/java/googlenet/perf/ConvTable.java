@@ -23,7 +23,8 @@ import java.util.Set;
  * as a percentage of the FMA peak measured in the same run; each 3×3 stride-1 shape also by Winograd F(4×4, 3×3), at
  * its effective rate (the direct convolution's mult-adds × 2 ÷ time), which can pass the peak. Totals per kind are
  * weighted by mult-adds (total mult-adds ÷ total time).
- * Arguments: [warmup iterations] [measurement iterations] [milliseconds per iteration] [shape regex].
+ * Arguments: [warmup iterations] [measurement iterations] [milliseconds per iteration] [shape regex]. The JVM's
+ * {@code -XX:} options reach the benchmark's fork: {@code JAVA_OPTS=-XX:UseAVX=2 perf/conv-table} gives the AVX2 table.
  */
 public final class ConvTable {
     private ConvTable() {
@@ -51,14 +52,23 @@ public final class ConvTable {
         // A fourth argument, a regular expression, keeps the rows whose shape matches ('.*,3,1,1,.*': the 3×3 ones).
         String only = args.length > 3 ? args[3] : null;
         if (only != null) rows.removeIf(s -> !s.matches(only));
+        if (rows.isEmpty()) {
+            System.err.println("conv-table: no shape matches " + only + " (the whole row must match, e.g. '.*,3,1,1,.*')");
+            System.exit(2);
+        }
+        // This JVM's -XX options (e.g. -XX:UseAVX=2 for the 8-lane kernels) go to the benchmark's fork too.
+        String[] vmFlags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("-XX:")).toArray(String[]::new);
         double peak = FmaPeak.measure(1, 500);
         Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(ConvBenchmark.class.getSimpleName())
                 .param("shape", rows.toArray(String[]::new))
                 .warmupIterations(warmups).warmupTime(TimeValue.milliseconds(millis))
                 .measurementIterations(iterations).measurementTime(TimeValue.milliseconds(millis))
+                .jvmArgsAppend(vmFlags)
                 .forks(1).build()).run();
-        System.out.printf("%nFMA peak (1 thread, Vector API probe): %.1f GFLOP/s%n", peak);
+        System.out.printf("%nFMA peak (1 thread, Vector API probe): %.1f GFLOP/s; %d lanes%s%n", peak,
+                googlenet.kernels.Blocking.LANES, vmFlags.length > 0 ? "; " + String.join(" ", vmFlags) : "");
         System.out.printf("%-35s %14s %10s %10s %8s%n", "conv in,out,k,s,pad,H,W[,kernel]", "mult-adds", "µs", "GFLOP/s", "% peak");
         // Per kind: direct (every row without Winograd), direct 3×3/1 alone, Winograd; mult-adds and µs summed.
         String[] kinds = {"direct, all shapes", "direct, 3×3 stride 1", "winograd, 3×3 stride 1"};

@@ -76,7 +76,8 @@ public final class Conv2dKernels {
         List<TileCall> calls = new ArrayList<>();
         if (codes.isEmpty()) return calls;
         // One scratch kernel per flavour (channel kind, stride): a 3×3 unpadded convolution, 4 output blocks, a row wide
-        // enough for the widest tile; each tile code runs over all its taps at the first output pixels.
+        // enough for the widest tile; each tile code runs over all its taps at the first output pixels (a row pair, of
+        // stride 1, at the first two rows).
         Scratch[] scratch = new Scratch[4];
         for (int code : codes) {
             boolean partial = Conv2dVectorTiles.isPartial(code);
@@ -110,8 +111,8 @@ public final class Conv2dKernels {
             int width = (Conv2dVectorTiles.MAX_PIXELS[1] - 1) * stride + 3;
             ConvGeometry g = ConvGeometry.of(inChannels, 4 * Blocking.LANES, 3, stride, 0);
             PackedConvWeights w = PackedConvWeights.pack(g, new float[g.outChannels() * inChannels * 9], null, arena);
-            BlockedTensor in = BlockedTensor.dense(0, 1, inChannels, 3, width);
-            BlockedTensor out = BlockedTensor.dense(in.end(), 1, g.outChannels(), 1, g.outWidth(width));
+            BlockedTensor in = BlockedTensor.dense(0, 1, inChannels, 4, width); // 2 output rows at stride 1: row pairs
+            BlockedTensor out = BlockedTensor.dense(in.end(), 1, g.outChannels(), g.outHeight(4), g.outWidth(width));
             return new Scratch(new Conv2dVector(g, w, false, in, out), arena.allocate(out.end(), 64));
         }
     }

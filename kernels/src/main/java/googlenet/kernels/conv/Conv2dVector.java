@@ -15,8 +15,10 @@ import java.util.Arrays;
  * each row is split into border pixels (windows touching the left or right padding, one pixel per tile with its
  * own tap range) and interior tiles with no padding checks, of only two widths (the largest and one less, see
  * {@link #interiorTiles}) so that few tile methods exist and each gets hot and C2-compiled early; rows whose windows
- * touch the top or bottom padding just shorten the ky range. A 1×1 stride-1 unpadded convolution treats the whole
- * image as one long row. Tasks: images × chunks of rows (or of tiles for a long row) × output-block groups, fixed at build.
+ * touch the top or bottom padding just shorten the ky range. One-pixel tiles run in pairs with the same taps (see
+ * {@link Conv2dVectorTiles}: each weight then serves two pixels; alone, a border pixel is bound by reading its weights
+ * from L2): the same column of two consecutive rows with the same ky range (tasks hold whole pairs of rows), else two
+ * neighbours in a row with the same kx range. A 1×1 stride-1 unpadded convolution treats the whole image as one long row. Tasks: images × chunks of rows (or of tiles for a long row) × output-block groups, fixed at build.
  */
 final class Conv2dVector implements Kernel {
     private static final int C = Blocking.LANES;
@@ -36,6 +38,9 @@ final class Conv2dVector implements Kernel {
     final long inRowStride;
     final long outBlockStride;
     final int kernelW;
+    /** From a pixel's input to the one of the pixel one output row below, and the same for the output. */
+    private final long pairInStride;
+    private final long pairOutStride;
     final int inBlocks;
     final int lastBlockChannels;
     /** The tiles store {@code max(sum, floor)}: 0 for ReLU, −∞ (the identity, even for −0 and NaN) otherwise. */
@@ -128,6 +133,8 @@ final class Conv2dVector implements Kernel {
         this.inRowStride = in.rowStride();
         this.outBlockStride = out.blockStride();
         this.kernelW = g.kernelW();
+        this.pairInStride = in.rowStride() * g.strideH();
+        this.pairOutStride = out.rowStride();
         this.stride = g.strideW();
         this.longRow = g.kernelH() == 1 && g.kernelW() == 1 && g.strideH() == 1 && g.strideW() == 1
                 && g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0;
@@ -146,7 +153,8 @@ final class Conv2dVector implements Kernel {
         tileLen = new int[5][];
         tileKxLo = new int[5][];
         tileKxHi = new int[5][];
-        int units = longRow ? Integer.MAX_VALUE : out.height();
+        // Rows go to tasks in whole pairs (see firstRow).
+        int units = longRow ? Integer.MAX_VALUE : Math.ceilDiv(out.height(), 2);
         for (int ob : groupSize) {
             if (tileX[ob] == null) {
                 planRow(ob);
@@ -170,19 +178,64 @@ final class Conv2dVector implements Kernel {
                 }
             }
         }
+        long multAdds = (long) out.batch() * g.multAdds(in.height(), in.width());
+        long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
+        long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
+        this.chunks = Math.clamp(perImageGroup, 1, units);
+        boolean pairs = false;
+        for (int chunk = 0; chunk < chunks && !longRow; chunk++) {
+            for (int oy = firstRow(chunk); oy + 1 < firstRow(chunk + 1); oy++) {
+                pairs |= samePairRows(oy);
+            }
+        }
         java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
         for (int ob = 1; ob <= 4; ob++) {
             if (tileX[ob] != null) {
                 for (int p : tileLen[ob]) {
                     used.add(Conv2dVectorTiles.code(partial, longRow ? 1 : stride, ob, p));
                 }
+                boolean singles = Arrays.stream(tileLen[ob]).anyMatch(p -> p == 1);
+                if (!longRow && !partial && pairs(ob) && singles && (pairs || rowPairs(ob))) {
+                    used.add(Conv2dVectorTiles.pairCode(ob));
+                }
             }
         }
         this.codes = used.stream().mapToInt(Integer::intValue).toArray();
-        long multAdds = (long) out.batch() * g.multAdds(in.height(), in.width());
-        long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
-        long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
-        this.chunks = Math.clamp(perImageGroup, 1, units);
+    }
+
+    /**
+     * The first output row of task chunk {@code chunk} (for a chunk past the last: the output height): chunks hold
+     * whole pairs of rows, so that the rows of a pair are in one task.
+     */
+    private int firstRow(int chunk) {
+        return Math.min(out.height(), 2 * (int) ((long) chunk * Math.ceilDiv(out.height(), 2) / chunks));
+    }
+
+    /** Whether a row for {@code ob} output blocks has two neighbouring one-pixel tiles with the same kx range. */
+    private boolean rowPairs(int ob) {
+        for (int t = 0; t + 1 < tileX[ob].length; t++) {
+            if (pairsInRow(ob, t)) return true;
+        }
+        return false;
+    }
+
+    /** Whether tiles {@code t} and {@code t + 1} of a row for {@code ob} output blocks are one pixel with the same taps. */
+    private boolean pairsInRow(int ob, int t) {
+        return tileLen[ob][t] == 1 && tileLen[ob][t + 1] == 1 && tileKxLo[ob][t] == tileKxLo[ob][t + 1]
+                && tileKxHi[ob][t] == tileKxHi[ob][t + 1];
+    }
+
+    /** Whether output rows {@code oy} and {@code oy + 1} have the same ky range, so their one-pixel tiles can pair. */
+    private boolean samePairRows(int oy) {
+        return !partial && rowKyLo(oy) == rowKyLo(oy + 1) && rowKyHi(oy) == rowKyHi(oy + 1);
+    }
+
+    /**
+     * Whether row pairs run for {@code ob} output blocks: their 4·ob accumulators fit the registers with 16 lanes
+     * (AVX-512: 32); with fewer lanes (AVX2: 16 registers) up to 2 blocks.
+     */
+    private static boolean pairs(int ob) {
+        return C >= 16 || ob <= 2;
     }
 
     private int rowKyLo(int oy) {
@@ -325,7 +378,8 @@ final class Conv2dVector implements Kernel {
         checkArena(arena);
         int kh = g.kernelH();
         int kw = g.kernelW();
-        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), runs[runKey(0, kh, 0, kw)]);
+        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), runs[runKey(0, kh, 0, kw)],
+                pairInStride, pairOutStride);
     }
 
     @Override
@@ -355,30 +409,51 @@ final class Conv2dVector implements Kernel {
             for (int t = t0; t < t1; t++) {
                 long px = x[t] * PIX;
                 Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
-                        outImage + px, longRuns);
+                        outImage + px, longRuns, 0, 0);
             }
             return;
         }
         int[] kxLo = tileKxLo[ob];
         int[] kxHi = tileKxHi[ob];
-        int outH = out.height();
-        int y0 = (int) ((long) chunk * outH / chunks);
-        int y1 = (int) ((long) (chunk + 1) * outH / chunks);
+        int y0 = firstRow(chunk);
+        int y1 = firstRow(chunk + 1);
         int kh = g.kernelH();
         int inH = in.height();
         long outRowStride = out.rowStride();
-        for (int oy = y0; oy < y1; oy++) {
+        boolean pairs = pairs(ob);
+        for (int oy = y0; oy < y1; ) {
             int iy = oy * g.strideH() - g.padTop();
             int kyLo = Math.max(0, -iy);
             int kyHi = Math.max(kyLo, Math.min(kh, inH - iy));
             int rowKey = runKey(kyLo, kyHi, 0, 0);
             long inRow = inImage + iy * inRowStride;
             long outRow = outImage + oy * outRowStride;
-            for (int t = 0; t < x.length; t++) {
-                long ix = (long) x[t] * stride - g.padLeft();
-                Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inRow + ix * PIX, w, bias,
-                        outRow + x[t] * PIX, runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]]);
+            boolean pair = pairs && oy + 1 < y1 && samePairRows(oy);
+            // A row pair's one-pixel tiles cover both rows; its other tiles run for each row. In a single row, two
+            // neighbouring one-pixel tiles with the same taps pair.
+            for (int row = 0; row < (pair ? 2 : 1); row++) {
+                for (int t = 0; t < x.length; t++) {
+                    long ix = (long) x[t] * stride - g.padLeft();
+                    long inAt = inRow + row * pairInStride + ix * PIX;
+                    long outAt = outRow + row * outRowStride + x[t] * PIX;
+                    long[] taps = runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]];
+                    if (pair && len[t] == 1) {
+                        if (row == 0) {
+                            Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
+                                    pairInStride, pairOutStride);
+                        }
+                    } else if (!pair && pairs && !partial && t + 1 < x.length && pairsInRow(ob, t)) {
+                        long dx = x[t + 1] - x[t];
+                        Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
+                                dx * stride * PIX, dx * PIX);
+                        t++;
+                    } else {
+                        Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inAt, w,
+                                bias, outAt, taps, 0, 0);
+                    }
+                }
             }
+            oy += pair ? 2 : 1;
         }
     }
 

@@ -14,6 +14,8 @@ import java.nio.ByteOrder;
  * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for
  * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input
  * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.
+ * {@code tile<ob>x1s1r2} computes a pair: the one-pixel tile at {@code in}/{@code out} and the same again
+ * {@code pairIn}/{@code pairOut} bytes further (a row below, or along the row), each pixel exactly as tile<ob>x1s1 would.
  * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only
  * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,
  * {@code out} the first output pixel of the first output block. The tiles get their taps as a table of
@@ -51,6 +53,15 @@ final class Conv2dVectorTiles {
         return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;
     }
 
+    /** The code of the row-pair tile for {@code ob} output blocks. */
+    static int pairCode(int ob) {
+        return 1 << 13 | 1 << 8 | ob << 4 | 1;
+    }
+
+    static boolean isPair(int code) {
+        return (code & 1 << 13) != 0;
+    }
+
     static boolean isPartial(int code) {
         return (code & 1 << 12) != 0;
     }
@@ -61,15 +72,17 @@ final class Conv2dVectorTiles {
 
     /** The method name of the tile of {@code code}, e.g. {@code tile4x5s1}. */
     static String name(int code) {
-        return "tile" + (code >> 4 & 0xf) + "x" + (code & 0xf) + "s" + stride(code) + (isPartial(code) ? "p" : "");
+        return "tile" + (code >> 4 & 0xf) + "x" + (code & 0xf) + "s" + stride(code) + (isPartial(code) ? "p" : "")
+                + (isPair(code) ? "r2" : "");
     }
 
     /**
      * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},
      * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).
+     * A pair's second pixel is {@code pairIn} and {@code pairOut} bytes after its first; other tiles ignore them.
      */
     static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,
-                     long[] runs) {
+                     long[] runs, long pairIn, long pairOut) {
         in += arena.address();
         out += arena.address();
         w += k.weights.address();
@@ -115,6 +128,10 @@ final class Conv2dVectorTiles {
             case 0x1235 -> tile3x5s2p(k, in, w, bias, out, runs);
             case 0x1245 -> tile4x5s2p(k, in, w, bias, out, runs);
             case 0x1244 -> tile4x4s2p(k, in, w, bias, out, runs);
+            case 0x2111 -> tile1x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
+            case 0x2121 -> tile2x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
+            case 0x2131 -> tile3x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
+            case 0x2141 -> tile4x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
             default -> throw new IllegalArgumentException("no tile " + Integer.toHexString(code));
         }
     }
@@ -3185,5 +3202,286 @@ final class Conv2dVectorTiles {
         a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
         a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+    }
+
+    private static void tile1x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs, long pairIn, long pairOut) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_0_1 = FloatVector.broadcast(S, -0f), a0_1_1 = FloatVector.broadcast(S, -0f);
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 2) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            final FloatVector x1_1 = FloatVector.broadcast(S, xs1.get(F, pairIn));
+            a0_1_1 = x1_1.fma(w0_1, a0_1_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
+        }
+        a0_0 = a0_0.add(a0_0_1);
+        a0_1 = a0_1.add(a0_1_1);
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
+    }
+
+    private static void tile2x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs, long pairIn, long pairOut) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_0_1 = FloatVector.broadcast(S, -0f), a0_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a1_0 = b1, a1_1 = b1, a1_0_1 = FloatVector.broadcast(S, -0f), a1_1_1 = FloatVector.broadcast(S, -0f);
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 2) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            final FloatVector x1_1 = FloatVector.broadcast(S, xs1.get(F, pairIn));
+            a0_1_1 = x1_1.fma(w0_1, a0_1_1);
+            a1_1_1 = x1_1.fma(w1_1, a1_1_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
+        }
+        a0_0 = a0_0.add(a0_0_1);
+        a1_0 = a1_0.add(a1_0_1);
+        a0_1 = a0_1.add(a0_1_1);
+        a1_1 = a1_1.add(a1_1_1);
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
+    }
+
+    private static void tile3x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs, long pairIn, long pairOut) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_0_1 = FloatVector.broadcast(S, -0f), a0_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a1_0 = b1, a1_1 = b1, a1_0_1 = FloatVector.broadcast(S, -0f), a1_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a2_0 = b2, a2_1 = b2, a2_0_1 = FloatVector.broadcast(S, -0f), a2_1_1 = FloatVector.broadcast(S, -0f);
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 2) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+            final FloatVector x1_1 = FloatVector.broadcast(S, xs1.get(F, pairIn));
+            a0_1_1 = x1_1.fma(w0_1, a0_1_1);
+            a1_1_1 = x1_1.fma(w1_1, a1_1_1);
+            a2_1_1 = x1_1.fma(w2_1, a2_1_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
+        }
+        a0_0 = a0_0.add(a0_0_1);
+        a1_0 = a1_0.add(a1_0_1);
+        a2_0 = a2_0.add(a2_0_1);
+        a0_1 = a0_1.add(a0_1_1);
+        a1_1 = a1_1.add(a1_1_1);
+        a2_1 = a2_1.add(a2_1_1);
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
+    }
+
+    private static void tile4x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs, long pairIn, long pairOut) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final long wo3 = 3 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        final FloatVector b3 = FloatVector.fromMemorySegment(S, ws, bias + 3 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_0_1 = FloatVector.broadcast(S, -0f), a0_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a1_0 = b1, a1_1 = b1, a1_0_1 = FloatVector.broadcast(S, -0f), a1_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a2_0 = b2, a2_1 = b2, a2_0_1 = FloatVector.broadcast(S, -0f), a2_1_1 = FloatVector.broadcast(S, -0f);
+        FloatVector a3_0 = b3, a3_1 = b3, a3_0_1 = FloatVector.broadcast(S, -0f), a3_1_1 = FloatVector.broadcast(S, -0f);
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 2) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
+            final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
+            final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
+            final FloatVector w3_1 = FloatVector.fromMemorySegment(S, wl1, wo3, NO);
+            final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
+            a0_0_1 = x0_1.fma(w0_1, a0_0_1);
+            a1_0_1 = x0_1.fma(w1_1, a1_0_1);
+            a2_0_1 = x0_1.fma(w2_1, a2_0_1);
+            a3_0_1 = x0_1.fma(w3_1, a3_0_1);
+            final FloatVector x1_1 = FloatVector.broadcast(S, xs1.get(F, pairIn));
+            a0_1_1 = x1_1.fma(w0_1, a0_1_1);
+            a1_1_1 = x1_1.fma(w1_1, a1_1_1);
+            a2_1_1 = x1_1.fma(w2_1, a2_1_1);
+            a3_1_1 = x1_1.fma(w3_1, a3_1_1);
+            xj += 2 * Float.BYTES;
+            wj += 2 * PIX;
+            left -= 2;
+        }
+        a0_0 = a0_0.add(a0_0_1);
+        a1_0 = a1_0.add(a1_0_1);
+        a2_0 = a2_0.add(a2_0_1);
+        a3_0 = a3_0.add(a3_0_1);
+        a0_1 = a0_1.add(a0_1_1);
+        a1_1 = a1_1.add(a1_1_1);
+        a2_1 = a2_1.add(a2_1_1);
+        a3_1 = a3_1.add(a3_1_1);
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
+        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + pairOut, NO);
     }
 }

@@ -74,6 +74,10 @@ class Conv2dKernelsTest {
         cases.add(new Case("5x5 32→96", ConvGeometry.of(32, 96, 5, 1, 2), 1, 8, 8, true, false));
         cases.add(new Case("5x5 24→64 tiny", ConvGeometry.of(24, 64, 5, 1, 2), 2, 4, 3, false, true));
         cases.add(new Case("5x5 no pad", ConvGeometry.of(20, 16, 5, 1, 0), 1, 9, 11, true, true));
+        // Row pairs of one-pixel tiles (border pixels, short interiors): GoogLeNet's 5b and 4b-like shapes.
+        cases.add(new Case("5x5 pairs 48→128", ConvGeometry.of(48, 128, 5, 1, 2), 1, 7, 7, true, true));
+        cases.add(new Case("5x5 pairs 24→64", ConvGeometry.of(24, 64, 5, 1, 2), 2, 14, 14, true, false));
+        cases.add(new Case("3x3 pairs 40→72", ConvGeometry.of(40, 72, 3, 1, 1), 1, 7, 7, false, true));
         cases.add(new Case("stride 2", ConvGeometry.of(32, 48, 3, 2, 1), 2, 9, 11, true, true));
         cases.add(new Case("stride 2 no pad", ConvGeometry.of(16, 64, 3, 2, 0), 1, 12, 15, true, false));
         cases.add(new Case("stride 2 1x1", ConvGeometry.of(24, 32, 1, 2, 0), 1, 7, 8, true, false));
@@ -256,6 +260,8 @@ class Conv2dKernelsTest {
             List<String> used = Conv2dKernels.tilesUsed(kernels);
             assertTrue(used.containsAll(List.of("tile4x5s1", "tile4x4s1", "tile4x1s1", "tile1x12s1")), used::toString);
             assertTrue(used.stream().anyMatch(t -> t.endsWith("s2p")), used::toString);
+            // Row pairs of the border pixels: 4·4 accumulators need AVX-512's 32 registers.
+            assertEquals(Blocking.LANES >= 16, used.contains("tile4x1s1r2"), used::toString);
             List<Conv2dKernels.TileCall> calls = Conv2dKernels.tileWarmUps(kernels, arena);
             assertEquals(used, calls.stream().map(Conv2dKernels.TileCall::tile).toList());
             for (Conv2dKernels.TileCall c : calls) {

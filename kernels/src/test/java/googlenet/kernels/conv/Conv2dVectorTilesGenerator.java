@@ -17,7 +17,10 @@ import java.nio.file.Path;
  * output-block count {@code ob} only {@code P = MAX_PIXELS[ob]}, {@code P − 1} and one pixel. The tiles have no
  * branches outside their loops (ReLU is a max with a floor of 0 or −∞), so a C2 profile never prunes a path another
  * convolution needs later (an uncommon trap would send the tile back to the interpreter). The one-pixel tile splits
- * its channel run into even and odd halves, two accumulator chains per block, to hide the FMA latency.
+ * its channel run into even and odd halves, two accumulator chains per block, to hide the FMA latency. A pair
+ * ({@code tile<ob>x1s1r2}) is two one-pixel tiles with the same taps — the same column of two rows, or two pixels of a
+ * row — computed together, each pixel exactly as the one-pixel tile computes it: each weight vector then serves two
+ * pixels, where a lone border pixel reads its weights from L2 once per FMA.
  * The "full" flavour treats every input block as 16 channels (one linear run of taps × channels per kernel row); the
  * "partial" flavour, used for a single partial input block (the 3-channel stem), runs over the real channels only.
  */
@@ -64,6 +67,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println(" * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for");
         o.println(" * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input");
         o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.");
+        o.println(" * {@code tile<ob>x1s1r2} computes a pair: the one-pixel tile at {@code in}/{@code out} and the same again");
+        o.println(" * {@code pairIn}/{@code pairOut} bytes further (a row below, or along the row), each pixel exactly as tile<ob>x1s1 would.");
         o.println(" * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only");
         o.println(" * taps inside the ranges are read), {@code w} the weights of the first output block, {@code bias} its bias,");
         o.println(" * {@code out} the first output pixel of the first output block. The tiles get their taps as a table of");
@@ -105,6 +110,15 @@ public final class Conv2dVectorTilesGenerator {
         o.println("        return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;");
         o.println("    }");
         o.println();
+        o.println("    /** The code of the row-pair tile for {@code ob} output blocks. */");
+        o.println("    static int pairCode(int ob) {");
+        o.println("        return 1 << 13 | 1 << 8 | ob << 4 | 1;");
+        o.println("    }");
+        o.println();
+        o.println("    static boolean isPair(int code) {");
+        o.println("        return (code & 1 << 13) != 0;");
+        o.println("    }");
+        o.println();
         o.println("    static boolean isPartial(int code) {");
         o.println("        return (code & 1 << 12) != 0;");
         o.println("    }");
@@ -115,15 +129,17 @@ public final class Conv2dVectorTilesGenerator {
         o.println();
         o.println("    /** The method name of the tile of {@code code}, e.g. {@code tile4x5s1}. */");
         o.println("    static String name(int code) {");
-        o.println("        return \"tile\" + (code >> 4 & 0xf) + \"x\" + (code & 0xf) + \"s\" + stride(code) + (isPartial(code) ? \"p\" : \"\");");
+        o.println("        return \"tile\" + (code >> 4 & 0xf) + \"x\" + (code & 0xf) + \"s\" + stride(code) + (isPartial(code) ? \"p\" : \"\")");
+        o.println("                + (isPair(code) ? \"r2\" : \"\");");
         o.println("    }");
         o.println();
         o.println("    /**");
         o.println("     * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},");
         o.println("     * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).");
+        o.println("     * A pair's second pixel is {@code pairIn} and {@code pairOut} bytes after its first; other tiles ignore them.");
         o.println("     */");
         o.println("    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,");
-        o.println("                     long[] runs) {");
+        o.println("                     long[] runs, long pairIn, long pairOut) {");
         o.println("        in += arena.address();");
         o.println("        out += arena.address();");
         o.println("        w += k.weights.address();");
@@ -139,6 +155,10 @@ public final class Conv2dVectorTilesGenerator {
                 }
             }
         }
+        for (int ob = 1; ob <= 4; ob++) {
+            o.printf("            case 0x%x -> %s(k, in, w, bias, out, runs, pairIn, pairOut);%n", 1 << 13 | 1 << 8 | ob << 4 | 1,
+                    name(ob, 1, 1, false) + "r2");
+        }
         o.println("            default -> throw new IllegalArgumentException(\"no tile \" + Integer.toHexString(code));");
         o.println("        }");
         o.println("    }");
@@ -146,10 +166,13 @@ public final class Conv2dVectorTilesGenerator {
             for (int s : STRIDES) {
                 for (int ob = 1; ob <= 4; ob++) {
                     for (int p : pixelCounts(ob, s)) {
-                        tile(o, ob, p, s, part == 1);
+                        tile(o, ob, p, s, part == 1, 1);
                     }
                 }
             }
+        }
+        for (int ob = 1; ob <= 4; ob++) {
+            tile(o, ob, 1, 1, false, 2);
         }
         o.println("}");
         o.flush();
@@ -160,13 +183,18 @@ public final class Conv2dVectorTilesGenerator {
         return "tile" + ob + "x" + p + "s" + s + (partial ? "p" : "");
     }
 
-    private static void tile(PrintWriter o, int ob, int p, int s, boolean partial) {
+    /** A tile of {@code p} pixels of one row, or ({@code rows} 2, {@code p} 1) a row pair. */
+    private static void tile(PrintWriter o, int ob, int p, int s, boolean partial, int rows) {
         // One pixel: two chains (sets) per block, over even and odd steps of the run.
         int sets = p == 1 && !partial ? 2 : 1;
+        boolean pair = rows == 2;
+        // Accumulators per block: the row's pixels, or the pair's two.
+        int px = pair ? 2 : p;
         o.println();
         o.printf("    private static void %s(Conv2dVector k, long in, long w, long bias, long out,%n",
-                name(ob, p, s, partial));
-        o.println("                                long[] runs) {");
+                name(ob, p, s, partial) + (pair ? "r2" : ""));
+        o.println(pair ? "                                long[] runs, long pairIn, long pairOut) {"
+                : "                                long[] runs) {");
         o.println("        final MemorySegment a = ALL;");
         o.println("        final MemorySegment ws = ALL;");
         for (int b = 1; b < ob; b++) {
@@ -177,11 +205,13 @@ public final class Conv2dVectorTilesGenerator {
         }
         for (int b = 0; b < ob; b++) {
             StringBuilder line = new StringBuilder("        FloatVector");
-            for (int q = 0; q < p; q++) {
+            for (int q = 0; q < px; q++) {
                 line.append(q == 0 ? " " : ", ").append(acc(b, q, 0)).append(" = b").append(b);
             }
             for (int set = 1; set < sets; set++) {
-                line.append(", ").append(acc(b, 0, set)).append(" = FloatVector.broadcast(S, -0f)");
+                for (int q = 0; q < (pair ? 2 : 1); q++) {
+                    line.append(", ").append(acc(b, q, set)).append(" = FloatVector.broadcast(S, -0f)");
+                }
             }
             o.println(line.append(';'));
         }
@@ -210,16 +240,16 @@ public final class Conv2dVectorTilesGenerator {
         o.println("            }");
         for (int set = 0; set < sets; set++) {
             o.printf("            final MemorySegment xs%d = a.asSlice(xj%s, %s);%n", set,
-                    set == 0 ? "" : " + " + set + " * Float.BYTES", inputSpan(p, s));
+                    set == 0 ? "" : " + " + set + " * Float.BYTES", pair ? "pairIn + Float.BYTES" : inputSpan(p, s));
             o.printf("            final MemorySegment wl%d = ws.asSlice(wj%s, wspan);%n", set,
                     set == 0 ? "" : " + " + set + " * PIX");
             for (int b = 0; b < ob; b++) {
                 o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
                         b == 0 ? "0" : "wo" + b);
             }
-            for (int q = 0; q < p; q++) {
+            for (int q = 0; q < px; q++) {
                 o.printf("            final FloatVector x%d_%d = FloatVector.broadcast(S, xs%d.get(F, %s));%n", q, set, set,
-                        q == 0 ? "0" : q * s + " * PIX");
+                        q == 0 ? "0" : pair ? "pairIn" : q * s + " * PIX");
                 for (int b = 0; b < ob; b++) {
                     o.printf("            %s = x%d_%d.fma(w%d_%d, %s);%n", acc(b, q, set), q, set, b, set, acc(b, q, set));
                 }
@@ -230,8 +260,10 @@ public final class Conv2dVectorTilesGenerator {
         o.printf("            left -= %d;%n", sets);
         o.println("        }");
         for (int set = 1; set < sets; set++) {
-            for (int b = 0; b < ob; b++) {
-                o.printf("        %s = %s.add(%s);%n", acc(b, 0, 0), acc(b, 0, 0), acc(b, 0, set));
+            for (int q = 0; q < (pair ? 2 : 1); q++) {
+                for (int b = 0; b < ob; b++) {
+                    o.printf("        %s = %s.add(%s);%n", acc(b, q, 0), acc(b, q, 0), acc(b, q, set));
+                }
             }
         }
         o.println("        final FloatVector floor = FloatVector.broadcast(S, k.floor);");
@@ -239,10 +271,10 @@ public final class Conv2dVectorTilesGenerator {
             o.println("        final long ob = k.outBlockStride;");
         }
         for (int b = 0; b < ob; b++) {
-            for (int q = 0; q < p; q++) {
+            for (int q = 0; q < px; q++) {
                 o.printf("        %s.max(floor).intoMemorySegment(a, out%s%s, NO);%n", acc(b, q, 0),
                         b == 0 ? "" : b == 1 ? " + ob" : " + " + b + " * ob",
-                        q == 0 ? "" : " + " + q + " * PIX");
+                        q == 0 ? "" : pair ? " + pairOut" : " + " + q + " * PIX");
             }
         }
         o.println("    }");
