@@ -10,8 +10,8 @@ import java.util.Arrays;
 
 /**
  * Direct convolution on the Vector API with register tiles (see {@link Conv2dVectorTiles}): up to 4 output-channel
- * blocks × up to 6–12 output pixels of one row held in local accumulators over all input channels and taps, bias
- * and ReLU fused, one store. Output blocks are split into groups of at most 4 (as even as possible: 6 → 3 + 3);
+ * blocks × up to 5–12 output pixels of one row (2–6 below 16 lanes: AVX2 has 16 registers, not 32) held in local
+ * accumulators over all input channels and taps, bias and ReLU fused, one store. Output blocks are split into groups of at most 4 (as even as possible: 6 → 3 + 3);
  * each row is split into border pixels (windows touching the left or right padding, one pixel per tile with its
  * own tap range) and interior tiles with no padding checks, of only two widths (the largest and one less, see
  * {@link #interiorTiles}) so that few tile methods exist and each gets hot and C2-compiled early; rows whose windows
@@ -140,7 +140,7 @@ final class Conv2dVector implements Kernel {
                 && g.padTop() == 0 && g.padLeft() == 0 && g.padBottom() == 0 && g.padRight() == 0;
 
         int outBlocks = out.blocks();
-        int groups = (outBlocks + 3) / 4;
+        int groups = Math.ceilDiv(outBlocks, Conv2dVectorTiles.MAX_BLOCKS);
         groupFirst = new int[groups];
         groupSize = new int[groups];
         for (int i = 0, first = 0; i < groups; i++) {

@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * blocks × {@code p} consecutive output pixels of one row, accumulating over every input channel and the taps
  * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for
  * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input
- * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.
+ * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} are used
+ * (MAX_PIXELS depends on the vector width: see MAX_BLOCKS).
  * {@code tile<ob>x1s1r2} computes a pair: the one-pixel tile at {@code in}/{@code out} and the same again
  * {@code pairIn}/{@code pairOut} bytes further (a row below, or along the row), each pixel exactly as tile<ob>x1s1 would.
  * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only
@@ -37,15 +38,20 @@ final class Conv2dVectorTiles {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of one pixel of one channel block. */
     private static final long PIX = (long) C * Float.BYTES;
-    /** Largest pixel count of a tile with 1..4 output-channel blocks. */
-    static final int[] MAX_PIXELS = {0, 12, 10, 6, 5};
+    /** Largest pixel count of a tile with 1..MAX_BLOCKS output-channel blocks. */
+    static final int[] MAX_PIXELS = C >= 16 ? new int[] {0, 12, 10, 6, 5} : new int[] {0, 6, 4, 3, 2};
+    /**
+     * Output-channel blocks of the widest tile: 4 (AVX-512's 32 registers hold up to 20 accumulators; below 16 lanes,
+     * AVX2's 16 hold at most 9 beside a step's weights and inputs: fewer pixels per tile).
+     */
+    static final int MAX_BLOCKS = MAX_PIXELS.length - 1;
 
     private Conv2dVectorTiles() {
     }
 
-    /** Whether a tile of {@code p} pixels exists for {@code ob} output blocks. */
+    /** Whether a tile of {@code p} pixels is used for {@code ob} output blocks at this width. */
     static boolean exists(int ob, int p) {
-        return p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1;
+        return ob <= MAX_BLOCKS && (p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1);
     }
 
     /** The code {@link #tile} dispatches on. */
@@ -90,44 +96,72 @@ final class Conv2dVectorTiles {
         switch (code) {
             case 0x11c -> tile1x12s1(k, in, w, bias, out, runs);
             case 0x11b -> tile1x11s1(k, in, w, bias, out, runs);
+            case 0x116 -> tile1x6s1(k, in, w, bias, out, runs);
+            case 0x115 -> tile1x5s1(k, in, w, bias, out, runs);
             case 0x111 -> tile1x1s1(k, in, w, bias, out, runs);
             case 0x12a -> tile2x10s1(k, in, w, bias, out, runs);
             case 0x129 -> tile2x9s1(k, in, w, bias, out, runs);
+            case 0x124 -> tile2x4s1(k, in, w, bias, out, runs);
+            case 0x123 -> tile2x3s1(k, in, w, bias, out, runs);
             case 0x121 -> tile2x1s1(k, in, w, bias, out, runs);
             case 0x136 -> tile3x6s1(k, in, w, bias, out, runs);
             case 0x135 -> tile3x5s1(k, in, w, bias, out, runs);
+            case 0x133 -> tile3x3s1(k, in, w, bias, out, runs);
+            case 0x132 -> tile3x2s1(k, in, w, bias, out, runs);
             case 0x131 -> tile3x1s1(k, in, w, bias, out, runs);
             case 0x145 -> tile4x5s1(k, in, w, bias, out, runs);
             case 0x144 -> tile4x4s1(k, in, w, bias, out, runs);
+            case 0x142 -> tile4x2s1(k, in, w, bias, out, runs);
             case 0x141 -> tile4x1s1(k, in, w, bias, out, runs);
             case 0x21c -> tile1x12s2(k, in, w, bias, out, runs);
             case 0x21b -> tile1x11s2(k, in, w, bias, out, runs);
+            case 0x216 -> tile1x6s2(k, in, w, bias, out, runs);
+            case 0x215 -> tile1x5s2(k, in, w, bias, out, runs);
             case 0x22a -> tile2x10s2(k, in, w, bias, out, runs);
             case 0x229 -> tile2x9s2(k, in, w, bias, out, runs);
+            case 0x224 -> tile2x4s2(k, in, w, bias, out, runs);
+            case 0x223 -> tile2x3s2(k, in, w, bias, out, runs);
             case 0x236 -> tile3x6s2(k, in, w, bias, out, runs);
             case 0x235 -> tile3x5s2(k, in, w, bias, out, runs);
+            case 0x233 -> tile3x3s2(k, in, w, bias, out, runs);
+            case 0x232 -> tile3x2s2(k, in, w, bias, out, runs);
             case 0x245 -> tile4x5s2(k, in, w, bias, out, runs);
             case 0x244 -> tile4x4s2(k, in, w, bias, out, runs);
+            case 0x242 -> tile4x2s2(k, in, w, bias, out, runs);
             case 0x111c -> tile1x12s1p(k, in, w, bias, out, runs);
             case 0x111b -> tile1x11s1p(k, in, w, bias, out, runs);
+            case 0x1116 -> tile1x6s1p(k, in, w, bias, out, runs);
+            case 0x1115 -> tile1x5s1p(k, in, w, bias, out, runs);
             case 0x1111 -> tile1x1s1p(k, in, w, bias, out, runs);
             case 0x112a -> tile2x10s1p(k, in, w, bias, out, runs);
             case 0x1129 -> tile2x9s1p(k, in, w, bias, out, runs);
+            case 0x1124 -> tile2x4s1p(k, in, w, bias, out, runs);
+            case 0x1123 -> tile2x3s1p(k, in, w, bias, out, runs);
             case 0x1121 -> tile2x1s1p(k, in, w, bias, out, runs);
             case 0x1136 -> tile3x6s1p(k, in, w, bias, out, runs);
             case 0x1135 -> tile3x5s1p(k, in, w, bias, out, runs);
+            case 0x1133 -> tile3x3s1p(k, in, w, bias, out, runs);
+            case 0x1132 -> tile3x2s1p(k, in, w, bias, out, runs);
             case 0x1131 -> tile3x1s1p(k, in, w, bias, out, runs);
             case 0x1145 -> tile4x5s1p(k, in, w, bias, out, runs);
             case 0x1144 -> tile4x4s1p(k, in, w, bias, out, runs);
+            case 0x1142 -> tile4x2s1p(k, in, w, bias, out, runs);
             case 0x1141 -> tile4x1s1p(k, in, w, bias, out, runs);
             case 0x121c -> tile1x12s2p(k, in, w, bias, out, runs);
             case 0x121b -> tile1x11s2p(k, in, w, bias, out, runs);
+            case 0x1216 -> tile1x6s2p(k, in, w, bias, out, runs);
+            case 0x1215 -> tile1x5s2p(k, in, w, bias, out, runs);
             case 0x122a -> tile2x10s2p(k, in, w, bias, out, runs);
             case 0x1229 -> tile2x9s2p(k, in, w, bias, out, runs);
+            case 0x1224 -> tile2x4s2p(k, in, w, bias, out, runs);
+            case 0x1223 -> tile2x3s2p(k, in, w, bias, out, runs);
             case 0x1236 -> tile3x6s2p(k, in, w, bias, out, runs);
             case 0x1235 -> tile3x5s2p(k, in, w, bias, out, runs);
+            case 0x1233 -> tile3x3s2p(k, in, w, bias, out, runs);
+            case 0x1232 -> tile3x2s2p(k, in, w, bias, out, runs);
             case 0x1245 -> tile4x5s2p(k, in, w, bias, out, runs);
             case 0x1244 -> tile4x4s2p(k, in, w, bias, out, runs);
+            case 0x1242 -> tile4x2s2p(k, in, w, bias, out, runs);
             case 0x2111 -> tile1x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
             case 0x2121 -> tile2x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
             case 0x2131 -> tile3x1s1r2(k, in, w, bias, out, runs, pairIn, pairOut);
@@ -273,6 +307,109 @@ final class Conv2dVectorTiles {
         a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
         a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+    }
+
+    private static void tile1x6s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+    }
+
+    private static void tile1x5s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile1x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -494,6 +631,121 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
+    private static void tile2x4s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+    }
+
+    private static void tile2x3s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+    }
+
     private static void tile2x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -711,6 +963,129 @@ final class Conv2dVectorTiles {
         a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
         a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+    }
+
+    private static void tile3x3s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+    }
+
+    private static void tile3x2s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile3x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -953,6 +1328,72 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
+    private static void tile4x2s1(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final long wo3 = 3 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        final FloatVector b3 = FloatVector.fromMemorySegment(S, ws, bias + 3 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        FloatVector a3_0 = b3, a3_1 = b3;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+    }
+
     private static void tile4x1s1(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -1164,6 +1605,109 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
+    private static void tile1x6s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+    }
+
+    private static void tile1x5s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+    }
+
     private static void tile2x10s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -1339,6 +1883,121 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
+    private static void tile2x4s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+    }
+
+    private static void tile2x3s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+    }
+
     private static void tile3x6s2(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -1502,6 +2161,129 @@ final class Conv2dVectorTiles {
         a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
         a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+    }
+
+    private static void tile3x3s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+    }
+
+    private static void tile3x2s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x5s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1681,6 +2463,72 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
+    private static void tile4x2s2(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final long wo3 = 3 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        final FloatVector b3 = FloatVector.fromMemorySegment(S, ws, bias + 3 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        FloatVector a3_0 = b3, a3_1 = b3;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int steps = runs.length / 2 * C;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = C;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+    }
+
     private static void tile1x12s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -1820,6 +2668,111 @@ final class Conv2dVectorTiles {
         a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
         a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+    }
+
+    private static void tile1x6s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+    }
+
+    private static void tile1x5s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile1x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2038,6 +2991,123 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
+    private static void tile2x4s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+    }
+
+    private static void tile2x3s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+    }
+
     private static void tile2x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -2249,6 +3319,131 @@ final class Conv2dVectorTiles {
         a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
         a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+    }
+
+    private static void tile3x3s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+    }
+
+    private static void tile3x2s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile3x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2482,6 +3677,73 @@ final class Conv2dVectorTiles {
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
+    private static void tile4x2s1p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final long wo3 = 3 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        final FloatVector b3 = FloatVector.fromMemorySegment(S, ws, bias + 3 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        FloatVector a3_0 = b3, a3_1 = b3;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+    }
+
     private static void tile4x1s1p(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -2681,6 +3943,111 @@ final class Conv2dVectorTiles {
         a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
+    private static void tile1x6s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            a0_5 = x5_0.fma(w0_0, a0_5);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+    }
+
+    private static void tile1x5s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            a0_4 = x4_0.fma(w0_0, a0_4);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+    }
+
     private static void tile2x10s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -2858,6 +4225,123 @@ final class Conv2dVectorTiles {
         a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
+    private static void tile2x4s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            a0_3 = x3_0.fma(w0_0, a0_3);
+            a1_3 = x3_0.fma(w1_0, a1_3);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+    }
+
+    private static void tile2x3s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo1 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+    }
+
     private static void tile3x6s2p(Conv2dVector k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
@@ -3023,6 +4507,131 @@ final class Conv2dVectorTiles {
         a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
         a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
         a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+    }
+
+    private static void tile3x3s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            a0_2 = x2_0.fma(w0_0, a0_2);
+            a1_2 = x2_0.fma(w1_0, a1_2);
+            a2_2 = x2_0.fma(w2_0, a2_2);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+    }
+
+    private static void tile3x2s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo2 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x5s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3202,6 +4811,73 @@ final class Conv2dVectorTiles {
         a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
         a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
         a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+    }
+
+    private static void tile4x2s2p(Conv2dVector k, long in, long w, long bias, long out,
+                                long[] runs) {
+        final MemorySegment a = ALL;
+        final MemorySegment ws = ALL;
+        final long wo1 = k.weightBlockStride;
+        final long wo2 = 2 * k.weightBlockStride;
+        final long wo3 = 3 * k.weightBlockStride;
+        final FloatVector b0 = FloatVector.fromMemorySegment(S, ws, bias + 0 * PIX, NO);
+        final FloatVector b1 = FloatVector.fromMemorySegment(S, ws, bias + 1 * PIX, NO);
+        final FloatVector b2 = FloatVector.fromMemorySegment(S, ws, bias + 2 * PIX, NO);
+        final FloatVector b3 = FloatVector.fromMemorySegment(S, ws, bias + 3 * PIX, NO);
+        FloatVector a0_0 = b0, a0_1 = b0;
+        FloatVector a1_0 = b1, a1_1 = b1;
+        FloatVector a2_0 = b2, a2_1 = b2;
+        FloatVector a3_0 = b3, a3_1 = b3;
+        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
+        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
+        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
+        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
+        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
+        // constant or loop-invariant offsets in them need no bounds checks.
+        final long wspan = wo3 + PIX;
+        final int chans = k.lastBlockChannels;
+        final int steps = runs.length / 2 * chans;
+        long xj = 0;
+        long wj = 0;
+        int t = 0;
+        int left = 0;
+        for (int j = 0; j < steps; j += 1) {
+            if (left == 0) {
+                xj = in + runs[t];
+                wj = w + runs[t + 1];
+                t += 2;
+                left = chans;
+            }
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
+            final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
+            final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
+            final FloatVector w3_0 = FloatVector.fromMemorySegment(S, wl0, wo3, NO);
+            final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
+            a0_0 = x0_0.fma(w0_0, a0_0);
+            a1_0 = x0_0.fma(w1_0, a1_0);
+            a2_0 = x0_0.fma(w2_0, a2_0);
+            a3_0 = x0_0.fma(w3_0, a3_0);
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            a0_1 = x1_0.fma(w0_0, a0_1);
+            a1_1 = x1_0.fma(w1_0, a1_1);
+            a2_1 = x1_0.fma(w2_0, a2_1);
+            a3_1 = x1_0.fma(w3_0, a3_1);
+            xj += Float.BYTES;
+            wj += PIX;
+            left -= 1;
+        }
+        final FloatVector floor = FloatVector.broadcast(S, k.floor);
+        final long ob = k.outBlockStride;
+        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
+        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
     private static void tile1x1s1r2(Conv2dVector k, long in, long w, long bias, long out,

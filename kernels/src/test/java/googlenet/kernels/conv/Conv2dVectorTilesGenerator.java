@@ -27,6 +27,11 @@ import java.nio.file.Path;
 public final class Conv2dVectorTilesGenerator {
     /** Largest pixel count per tile for 1..4 output-channel blocks: at most 20 accumulators (C2 spills beyond). */
     static final int[] MAX_PIXELS = {0, 12, 10, 6, 5};
+    /**
+     * The same below 16 lanes (AVX2: 16 registers): at most 9 accumulators, so that C2, which loads a step's weights
+     * and broadcast inputs before its FMAs, keeps them all in registers (with 12 it spilled accumulators).
+     */
+    static final int[] MAX_PIXELS_NARROW = {0, 6, 4, 3, 2};
     static final int[] STRIDES = {1, 2};
 
     private Conv2dVectorTilesGenerator() {
@@ -39,13 +44,20 @@ public final class Conv2dVectorTilesGenerator {
         System.out.println("wrote " + target);
     }
 
+    /** Pixel counts of the tiles for {@code ob} blocks at either width, largest first, then one pixel. */
     static int[] pixelCounts(int ob) {
-        return new int[] {MAX_PIXELS[ob], MAX_PIXELS[ob] - 1, 1};
+        java.util.TreeSet<Integer> p = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+        p.add(MAX_PIXELS[ob]);
+        p.add(MAX_PIXELS[ob] - 1);
+        p.add(MAX_PIXELS_NARROW[ob]);
+        if (MAX_PIXELS_NARROW[ob] > 2) p.add(MAX_PIXELS_NARROW[ob] - 1);
+        p.add(1);
+        return p.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Pixel counts generated for stride {@code s}: a one-pixel tile does not depend on the stride (stride 1 serves). */
     static int[] pixelCounts(int ob, int s) {
-        return s == 1 ? pixelCounts(ob) : new int[] {MAX_PIXELS[ob], MAX_PIXELS[ob] - 1};
+        return s == 1 ? pixelCounts(ob) : java.util.Arrays.stream(pixelCounts(ob)).filter(p -> p > 1).toArray();
     }
 
     static String generate() {
@@ -66,7 +78,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println(" * blocks × {@code p} consecutive output pixels of one row, accumulating over every input channel and the taps");
         o.println(" * {@code [kyLo, kyHi) × [kxLo, kxHi)}, starting from the bias, then takes the max with the kernel's floor (0 for");
         o.println(" * ReLU, −∞ otherwise) and stores once. Tiles ending in {@code p} read only the real channels of the last input");
-        o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} exist.");
+        o.println(" * block; the others read every block whole. Only {@code p ∈ {MAX_PIXELS[ob], MAX_PIXELS[ob] − 1, 1}} are used");
+        o.println(" * (MAX_PIXELS depends on the vector width: see MAX_BLOCKS).");
         o.println(" * {@code tile<ob>x1s1r2} computes a pair: the one-pixel tile at {@code in}/{@code out} and the same again");
         o.println(" * {@code pairIn}/{@code pairOut} bytes further (a row below, or along the row), each pixel exactly as tile<ob>x1s1 would.");
         o.println(" * {@code in} is the address of tap (0, 0) of the first pixel in input block 0 (it may lie in the padding; only");
@@ -90,19 +103,28 @@ public final class Conv2dVectorTilesGenerator {
         o.println("    private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);");
         o.println("    /** Bytes of one pixel of one channel block. */");
         o.println("    private static final long PIX = (long) C * Float.BYTES;");
-        o.println("    /** Largest pixel count of a tile with 1..4 output-channel blocks. */");
+        o.println("    /** Largest pixel count of a tile with 1..MAX_BLOCKS output-channel blocks. */");
         StringBuilder mp = new StringBuilder();
         for (int i = 0; i < MAX_PIXELS.length; i++) {
             mp.append(i == 0 ? "" : ", ").append(MAX_PIXELS[i]);
         }
-        o.println("    static final int[] MAX_PIXELS = {" + mp + "};");
+        StringBuilder narrow = new StringBuilder();
+        for (int i = 0; i < MAX_PIXELS_NARROW.length; i++) {
+            narrow.append(i == 0 ? "" : ", ").append(MAX_PIXELS_NARROW[i]);
+        }
+        o.println("    static final int[] MAX_PIXELS = C >= 16 ? new int[] {" + mp + "} : new int[] {" + narrow + "};");
+        o.println("    /**");
+        o.println("     * Output-channel blocks of the widest tile: 4 (AVX-512's 32 registers hold up to 20 accumulators; below 16 lanes,");
+        o.println("     * AVX2's 16 hold at most 9 beside a step's weights and inputs: fewer pixels per tile).");
+        o.println("     */");
+        o.println("    static final int MAX_BLOCKS = MAX_PIXELS.length - 1;");
         o.println();
         o.println("    private Conv2dVectorTiles() {");
         o.println("    }");
         o.println();
-        o.println("    /** Whether a tile of {@code p} pixels exists for {@code ob} output blocks. */");
+        o.println("    /** Whether a tile of {@code p} pixels is used for {@code ob} output blocks at this width. */");
         o.println("    static boolean exists(int ob, int p) {");
-        o.println("        return p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1;");
+        o.println("        return ob <= MAX_BLOCKS && (p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1);");
         o.println("    }");
         o.println();
         o.println("    /** The code {@link #tile} dispatches on. */");
