@@ -182,10 +182,10 @@ final class Conv2dVector implements Kernel {
         long wanted = Math.clamp(multAdds / TASK_MULT_ADDS, 1, MAX_TASKS);
         long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
         this.chunks = Math.clamp(perImageGroup, 1, units);
-        boolean pairs = false;
+        boolean columnPairs = false;
         for (int chunk = 0; chunk < chunks && !longRow; chunk++) {
             for (int oy = firstRow(chunk); oy + 1 < firstRow(chunk + 1); oy++) {
-                pairs |= samePairRows(oy);
+                columnPairs |= samePairRows(oy);
             }
         }
         java.util.TreeSet<Integer> used = new java.util.TreeSet<>();
@@ -195,7 +195,7 @@ final class Conv2dVector implements Kernel {
                     used.add(Conv2dVectorTiles.code(partial, longRow ? 1 : stride, ob, p));
                 }
                 boolean singles = Arrays.stream(tileLen[ob]).anyMatch(p -> p == 1);
-                if (!longRow && !partial && pairs(ob) && singles && (pairs || rowPairs(ob))) {
+                if (!longRow && !partial && pairsFit(ob) && singles && (columnPairs || pairsWithinRow(ob))) {
                     used.add(Conv2dVectorTiles.pairCode(ob));
                 }
             }
@@ -212,7 +212,7 @@ final class Conv2dVector implements Kernel {
     }
 
     /** Whether a row for {@code ob} output blocks has two neighbouring one-pixel tiles with the same kx range. */
-    private boolean rowPairs(int ob) {
+    private boolean pairsWithinRow(int ob) {
         for (int t = 0; t + 1 < tileX[ob].length; t++) {
             if (pairsInRow(ob, t)) return true;
         }
@@ -231,10 +231,10 @@ final class Conv2dVector implements Kernel {
     }
 
     /**
-     * Whether row pairs run for {@code ob} output blocks: their 4·ob accumulators fit the registers with 16 lanes
+     * Whether pairs run for {@code ob} output blocks: their 4·ob accumulators fit the registers with 16 lanes
      * (AVX-512: 32); with fewer lanes (AVX2: 16 registers) up to 2 blocks.
      */
-    private static boolean pairs(int ob) {
+    private static boolean pairsFit(int ob) {
         return C >= 16 || ob <= 2;
     }
 
@@ -420,7 +420,7 @@ final class Conv2dVector implements Kernel {
         int kh = g.kernelH();
         int inH = in.height();
         long outRowStride = out.rowStride();
-        boolean pairs = pairs(ob);
+        boolean fit = pairsFit(ob);
         for (int oy = y0; oy < y1; ) {
             int iy = oy * g.strideH() - g.padTop();
             int kyLo = Math.max(0, -iy);
@@ -428,7 +428,7 @@ final class Conv2dVector implements Kernel {
             int rowKey = runKey(kyLo, kyHi, 0, 0);
             long inRow = inImage + iy * inRowStride;
             long outRow = outImage + oy * outRowStride;
-            boolean pair = pairs && oy + 1 < y1 && samePairRows(oy);
+            boolean pair = fit && oy + 1 < y1 && samePairRows(oy);
             // A row pair's one-pixel tiles cover both rows; its other tiles run for each row. In a single row, two
             // neighbouring one-pixel tiles with the same taps pair.
             for (int row = 0; row < (pair ? 2 : 1); row++) {
@@ -442,7 +442,7 @@ final class Conv2dVector implements Kernel {
                             Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
                                     pairInStride, pairOutStride);
                         }
-                    } else if (!pair && pairs && !partial && t + 1 < x.length && pairsInRow(ob, t)) {
+                    } else if (!pair && fit && !partial && t + 1 < x.length && pairsInRow(ob, t)) {
                         long dx = x[t + 1] - x[t];
                         Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
                                 dx * stride * PIX, dx * PIX);

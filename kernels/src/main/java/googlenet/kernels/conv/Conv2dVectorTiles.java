@@ -49,11 +49,6 @@ final class Conv2dVectorTiles {
     private Conv2dVectorTiles() {
     }
 
-    /** Whether a tile of {@code p} pixels is used for {@code ob} output blocks at this width. */
-    static boolean exists(int ob, int p) {
-        return ob <= MAX_BLOCKS && (p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1);
-    }
-
     /** The code {@link #tile} dispatches on. */
     static int code(boolean partial, int stride, int ob, int p) {
         return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;

@@ -122,11 +122,6 @@ public final class Conv2dVectorTilesGenerator {
         o.println("    private Conv2dVectorTiles() {");
         o.println("    }");
         o.println();
-        o.println("    /** Whether a tile of {@code p} pixels is used for {@code ob} output blocks at this width. */");
-        o.println("    static boolean exists(int ob, int p) {");
-        o.println("        return ob <= MAX_BLOCKS && (p == 1 || p == MAX_PIXELS[ob] || p == MAX_PIXELS[ob] - 1);");
-        o.println("    }");
-        o.println();
         o.println("    /** The code {@link #tile} dispatches on. */");
         o.println("    static int code(boolean partial, int stride, int ob, int p) {");
         o.println("        return (partial ? 1 << 12 : 0) | ((p == 1 ? 1 : stride) << 8) | (ob << 4) | p;");
