@@ -14,7 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * changes what it computes. The spatial kernels (conv, pooling, LRN, layout) order their tasks by image and rows
  * first, so at two threads the caller keeps computing the top of every layer and the worker the bottom: a step mostly
  * reads what its own core wrote the step before (in its L2), where with one shared counter about half of each step's
- * input came from the other core. Workers spin
+ * input came from the other core. (Exceptions, where reading the other core's rows costs less than what they save: a
+ * convolution whose weights outweigh its input image goes by output group first, and a Winograd layer whose tiles do
+ * not split evenly by rows by output part.) Workers spin
  * briefly after a step before parking, so that the next step of a batch-1 run does not pay a wake-up.
  * One run at a time uses the workers; a session that finds them busy runs its step on its own thread.
  * Handing out a step allocates nothing.

@@ -1,5 +1,6 @@
 package googlenet.perf;
 
+import googlenet.engine.CoreRoundTrip;
 import googlenet.engine.Model;
 import googlenet.engine.Options;
 import googlenet.engine.Session;
@@ -19,6 +20,8 @@ import java.util.TreeMap;
  * Arguments: [network] [warm-up seconds] [rounds] [threads]; defaults d2l 20 30 2.
  */
 public final class StepProfile {
+    private static final int ROUND_TRIPS = 200_000;
+
     private StepProfile() {
     }
 
@@ -29,7 +32,9 @@ public final class StepProfile {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         double[] probeBefore = probeScaling(threads);
         long[] one = profile(network, 1, warm, rounds);
+        double tripBefore = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
         long[] many = threads == 1 ? one : profile(network, threads, warm, rounds);
+        double tripAfter = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
         double[] probeAfter = probeScaling(threads);
         try (Model model = Model.load(Networks.seeded(network, 1), Options.threads(1))) {
             Plan plan = model.plan(1);
@@ -66,6 +71,10 @@ public final class StepProfile {
                             + " network ×%.2f = %.2f of the probe's best scaling%n",
                     probeBefore[0], probeBefore[1], threads, probeBefore[1] / probeBefore[0], probeAfter[0], probeAfter[1],
                     probeAfter[1] / probeAfter[0], sum1 / (double) sumT, sum1 / (double) sumT / probe);
+            // Far-apart vCPUs (a round trip of 300 ns and more) make every step's hand-off and every line one core reads
+            // from the other slower: compare scaling only between runs with similar round trips.
+            System.out.printf("core round trip around the %d-thread profile: %.0f ns before, %.0f ns after%n", threads,
+                    tripBefore, tripAfter);
         }
     }
 

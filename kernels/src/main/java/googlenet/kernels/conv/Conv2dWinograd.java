@@ -17,11 +17,13 @@ import java.lang.foreign.MemorySegment;
  * subclass's: the vector kernel and its scalar twin do the same float operations in the same order, so they agree
  * bitwise on any input.
  *
- * <p>Tasks: images × units of consecutive tiles (row-major, so by rows) × the weights' parts of the output blocks (one
- * per thread of the plan: see {@link WinogradWeights}); a unit's input transform is done once per part, and each
- * weight of the part's groups is read once per unit. Units
+ * <p>Tasks: images × units of consecutive tiles (row-major, so by rows), and where the threads cannot share the units
+ * evenly, × the weights' parts of the output blocks (one per thread of the plan: see {@link WinogradWeights}). Units
  * are as large as {@link #UNIT_BUDGET} allows (a whole 14×14 image: the weights, 4× the direct ones, come from memory),
- * in blocks of P tiles. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
+ * in blocks of P tiles, and as many as a multiple of the threads when that keeps them within 25 % of each other: split
+ * by rows, each thread transforms only its own tiles' input and writes whole pixels, which the next layer, split by
+ * rows too, reads on the same core. Split by parts (a 14×14 image at batch 1 is only 3 blocks), a unit's input
+ * transform is done once per part, and each weight of the part's groups is read once per unit. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
  * {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
  * two 6×6 pixel buffers (the transforms' intermediate and a zero-padded input window for tiles that touch the
  * padding).
@@ -55,9 +57,12 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     private final int tilesX;
     private final int tiles;
     private final int units;
-    /** Blocks of P tiles per unit. */
+    private final int tileBlocks;
+    /** Blocks of P tiles of the largest unit; unit u holds blocks {@code [u·tileBlocks/units, (u+1)·tileBlocks/units)}. */
     private final int unitBlocks;
     private final int parts;
+    /** Whether a task computes one part of the output blocks ({@code parts} tasks per unit) or all of them. */
+    private final boolean byParts;
     private final long vBytes;
     private final long mBytes;
 
@@ -75,13 +80,26 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         this.inBlocks = in.blocks();
         this.tilesX = (out.width() + 3) / 4;
         this.tiles = (out.height() + 3) / 4 * tilesX;
-        int blocks = (tiles + P - 1) / P;
+        this.tileBlocks = (tiles + P - 1) / P;
         int maxBlocks = (int) Math.max(1, UNIT_BUDGET / ((long) XI * P * PIX * (inBlocks + GROUP)));
-        this.units = (blocks + maxBlocks - 1) / maxBlocks;
-        this.unitBlocks = (blocks + units - 1) / units;
+        int fewest = (tileBlocks + maxBlocks - 1) / maxBlocks;
         this.parts = w.parts();
+        // Units shared evenly by the threads: more of them, or fewer and up to a quarter over the budget (28×28 at 128→192:
+        // 2 units of 5 and 4 blocks rather than 3 of 3 blocks cut into parts).
+        int more = Math.ceilDiv(fewest, parts) * parts;
+        int fewer = fewest / parts * parts;
+        int shared = even(more) ? more
+                : fewer > 0 && Math.ceilDiv(tileBlocks, fewer) * 4 <= maxBlocks * 5 && even(fewer) ? fewer : 0;
+        this.byParts = shared == 0 && (long) out.batch() * fewest < 4L * parts;
+        this.units = shared > 0 ? shared : fewest;
+        this.unitBlocks = Math.ceilDiv(tileBlocks, units);
         this.vBytes = (long) XI * unitBlocks * inBlocks * P * PIX;
         this.mBytes = (long) unitBlocks * GROUP * P * XI * PIX;
+    }
+
+    /** Whether the tile blocks split into {@code units} near-equal units within 25 % of each other. */
+    private boolean even(int units) {
+        return units <= tileBlocks && Math.ceilDiv(tileBlocks, units) * 4 <= tileBlocks / units * 5;
     }
 
     /**
@@ -136,7 +154,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
     @Override
     public int tasks() {
-        return out.batch() * units * parts;
+        return out.batch() * units * (byParts ? parts : 1);
     }
 
     @Override
@@ -155,13 +173,15 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     @Override
     public void run(MemorySegment arena, int task, MemorySegment scratch) {
         checkArena(arena, scratch);
-        int part = task % parts; // tasks by image, then rows (units), then output blocks: see WorkerPool
-        int rest = task / parts;
+        int taskParts = byParts ? parts : 1;
+        int part = task % taskParts; // tasks by image, then rows (units), then output blocks: see WorkerPool
+        int rest = task / taskParts;
         int unit = rest % units;
         int n = rest / units;
-        int t0 = unit * unitBlocks * P;
-        int count = Math.min(unitBlocks * P, tiles - t0);
-        int blocks = (count + P - 1) / P;
+        int firstBlock = (int) ((long) unit * tileBlocks / units);
+        int blocks = (int) ((long) (unit + 1) * tileBlocks / units) - firstBlock;
+        int t0 = firstBlock * P;
+        int count = Math.min(blocks * P, tiles - t0);
         long base = arena.address();
         long v = scratch.address();
         long m = v + vBytes;
@@ -185,7 +205,8 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
         long weights = w.segment().address();
         long outImage = base + out.offset() + n * out.imageStride();
-        for (int group = w.partFirst(part); group < w.partFirst(part + 1); group++) {
+        int lastGroup = w.partFirst(byParts ? part + 1 : parts);
+        for (int group = w.partFirst(byParts ? part : 0); group < lastGroup; group++) {
             int ob = w.blocks(group);
             long u = weights + w.groupOffset(group);
             for (int xi = 0; xi < XI; xi++, u += w.xiStride(group)) {
@@ -249,6 +270,6 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
     @Override
     public String describe() {
         return "conv 3×3/1 " + g.inChannels() + "→" + g.outChannels() + (relu ? " +relu" : "") + " winograd F(4×4,3×3) "
-                + flavour() + ", " + tasks() + " tasks";
+                + flavour() + ", " + tasks() + " tasks" + (byParts ? " by part" : "");
     }
 }

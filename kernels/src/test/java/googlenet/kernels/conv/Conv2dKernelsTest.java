@@ -70,6 +70,7 @@ class Conv2dKernelsTest {
         cases.add(new Case("3x3 rgb", ConvGeometry.of(3, 20, 3, 1, 1), 1, 8, 5, true, false));
         cases.add(new Case("3x3 100", ConvGeometry.of(100, 100, 3, 1, 1), 2, 5, 9, true, true));
         cases.add(new Case("3x3 48→96", ConvGeometry.of(48, 96, 3, 1, 1), 1, 4, 13, true, true));
+        cases.add(new Case("3x3 rows first, 2 groups", ConvGeometry.of(16, 80, 3, 1, 1), 1, 28, 28, true, true));
         cases.add(new Case("5x5", ConvGeometry.of(16, 48, 5, 1, 2), 1, 7, 7, true, true));
         cases.add(new Case("5x5 32→96", ConvGeometry.of(32, 96, 5, 1, 2), 1, 8, 8, true, false));
         cases.add(new Case("5x5 24→64 tiny", ConvGeometry.of(24, 64, 5, 1, 2), 2, 4, 3, false, true));
@@ -237,6 +238,29 @@ class Conv2dKernelsTest {
             v[i] = exact ? random.nextInt(-3, 4) : (float) random.nextDouble(-1, 1);
         }
         return v;
+    }
+
+    /**
+     * Tasks go by output-channel group first where the weights outweigh an input image (so each thread reads its groups'
+     * weights only), by rows first otherwise; a 1×1 long row always by rows.
+     */
+    @Test
+    void tasksGoByGroupFirstWhereTheWeightsOutweighTheImage() {
+        assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        // weights 80·16·9 floats (46 KB) < image 16·28·28 (50 KB); 208·96·9 (719 KB) > 96·7·7 (19 KB); 1×1 832→384 at 7×7.
+        assertEquals(List.of(false, true, false), Stream.of(
+                new Case("", ConvGeometry.of(16, 80, 3, 1, 1), 1, 28, 28, true, true),
+                new Case("", ConvGeometry.of(96, 208, 3, 1, 1), 1, 7, 7, true, true),
+                new Case("", ConvGeometry.of(832, 384, 1, 1, 0), 1, 7, 7, true, true)).map(c -> {
+            ConvGeometry g = c.g();
+            try (Arena arena = Arena.ofConfined()) {
+                PackedConvWeights w = PackedConvWeights.pack(g, new float[g.outChannels() * g.inChannels() * g.kernelH()
+                        * g.kernelW()], null, arena);
+                BlockedTensor in = BlockedTensor.dense(0, 1, g.inChannels(), c.h(), c.w());
+                BlockedTensor out = BlockedTensor.dense(in.end(), 1, g.outChannels(), g.outHeight(c.h()), g.outWidth(c.w()));
+                return Conv2dKernels.create(g, w, true, in, out).describe().endsWith(" by group");
+            }
+        }).toList());
     }
 
     @Test

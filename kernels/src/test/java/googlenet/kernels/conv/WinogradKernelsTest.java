@@ -90,6 +90,9 @@ class WinogradKernelsTest {
         cases.add(new Case("slice 13 blocks", ConvGeometry.of(40, 13 * C, 3, 1, 1), 2, 9, 10, true, true, 1, 2).parts(3));
         cases.add(new Case("more parts than blocks", ConvGeometry.of(16, 2 * C + 1, 3, 1, 1), 1, 5, 5, true, false).parts(5));
         cases.add(new Case("several units", ConvGeometry.of(16, 6 * C, 3, 1, 1), 3, 21, 19, true, true).parts(2));
+        cases.add(new Case("rows in two uneven units", ConvGeometry.of(16, 2 * C, 3, 1, 1), 1, 28, 28, true, true).parts(2));
+        cases.add(new Case("rows in six uneven units", ConvGeometry.of(64, 2 * C, 3, 1, 1), 1, 56, 56, true, false).parts(2));
+        cases.add(new Case("images across threads", ConvGeometry.of(16, 3 * C, 3, 1, 1), 8, 5, 5, false, true).parts(2));
         return cases.stream();
     }
 
@@ -199,6 +202,32 @@ class WinogradKernelsTest {
      * Each packed value is {@code G·g·Gᵀ} by the matrices of Lavin and Gray, multiplied out here in double: the packing's
      * float arithmetic (a few roundings of terms no larger than Σ|G||g||Gᵀ|) stays within 8 ulps of that sum.
      */
+    /**
+     * The threads share rows (units of tiles) where the units can be a multiple of them within 25 % of each other, or
+     * there are at least 4 units per thread counting images; else each unit is cut by output parts.
+     */
+    @Test
+    void threadsShareRowsWhereTheUnitsAreEvenElseOutputParts() {
+        // 14×14: 16 tiles in 3 blocks of 6, one unit, cut into 2 parts; 28×28: 49 tiles in 9 blocks, 2 units of 5 and 4
+        // (at 128 input channels the budget takes 4 blocks, 3 units; 2 of 5 blocks are within a quarter over it).
+        assertEquals(List.of("2 tasks by part", "2 tasks", "2 tasks", "8 tasks", "1 tasks"), Stream.of(
+                new Case("14×14 (3 blocks of tiles)", ConvGeometry.of(96, 208, 3, 1, 1), 1, 14, 14, true, true).parts(2),
+                new Case("28×28 (9 blocks: 5 + 4)", ConvGeometry.of(96, 128, 3, 1, 1), 1, 28, 28, true, true).parts(2),
+                new Case("28×28, 128 in", ConvGeometry.of(128, 192, 3, 1, 1), 1, 28, 28, true, true).parts(2),
+                new Case("14×14, 8 images", ConvGeometry.of(96, 208, 3, 1, 1), 8, 14, 14, true, true).parts(2),
+                new Case("one part", ConvGeometry.of(96, 208, 3, 1, 1), 1, 14, 14, true, true)).map(c -> {
+            ConvGeometry g = c.g();
+            try (Arena arena = Arena.ofConfined()) {
+                WinogradWeights w = WinogradWeights.pack(g, arena.allocate((long) g.outChannels() * g.inChannels() * 9 * 4),
+                        null, arena, c.parts());
+                BlockedTensor in = BlockedTensor.dense(0, c.batch(), g.inChannels(), c.h(), c.w());
+                BlockedTensor out = BlockedTensor.dense(in.end(), c.batch(), g.outChannels(), c.h(), c.w());
+                String described = Conv2dKernels.createWinogradScalar(w, true, in, out).describe();
+                return described.substring(described.lastIndexOf(", ") + 2);
+            }
+        }).toList());
+    }
+
     @ParameterizedTest(name = "parts {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
     void transformedWeightsAreGgGtInTheirPlaces(int parts) {
