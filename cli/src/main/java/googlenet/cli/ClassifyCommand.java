@@ -75,7 +75,7 @@ final class ClassifyCommand implements Callable<Integer> {
         Progress progress = new Progress(spec.commandLine().getErr());
         List<Map<String, Object>> jsonResults = new ArrayList<>();
         String error = null;
-        Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads));
+        Options options = engineOptions.applyOnce(threads == null ? Options.defaults() : Options.threads(threads), images.size());
         try (Model m = Model.load(classifier.graph(), options)) {
             Map<Integer, Session> sessions = new HashMap<>();
             int done = 0;

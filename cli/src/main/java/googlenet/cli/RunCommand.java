@@ -102,9 +102,11 @@ final class RunCommand implements Callable<Integer> {
             if (dump != null) spec.commandLine().getOut().printf("%s: %d layer outputs written%n", dump, dumped[0]);
             for (String n : names) results.put(n, all.get(n));
         } else {
-            Options options = engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads)).withOutputs(names);
+            Options options = engineOptions.applyOnce(threads == null ? Options.defaults() : Options.threads(threads),
+                    x.shape().dim(0)).withOutputs(names);
             try (Model m = Model.load(graph, options); Session session = m.newSession(x.shape().dim(0))) {
-                engine = "compiled engine, " + m.convolution() + " convolution, " + m.threads() + " thread(s)";
+                engine = "compiled engine, " + m.convolution() + " convolution" + (options.compact() ? ", compact kernels" : "")
+                        + ", " + m.threads() + " thread(s)";
                 float[][] out = new float[names.size()][];
                 for (int i = 0; i < out.length; i++) out[i] = new float[(int) session.outputShape(names.get(i)).elements()];
                 session.run(x.data(), out);

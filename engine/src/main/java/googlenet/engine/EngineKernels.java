@@ -53,6 +53,8 @@ final class EngineKernels implements KernelBinder {
     private final Map<String, WinogradWeights> winogradConvs = new HashMap<>();
     private final Map<String, PackedLinearWeights> packedLinears = new ConcurrentHashMap<>();
     private final AtomicLong weightBytes = new AtomicLong();
+    /** The convolutions' tiles as small loops (see {@link Options#compact}). */
+    private final boolean compact;
 
     /**
      * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) and
@@ -60,8 +62,9 @@ final class EngineKernels implements KernelBinder {
      * blocked layout of the direct kernels. The Winograd weights' output blocks are cut into one part per thread
      * ({@code threads}), so that a small layer's tasks split evenly.
      */
-    EngineKernels(Graph graph, Arena arena, boolean exact, int threads) {
+    EngineKernels(Graph graph, Arena arena, boolean exact, int threads, boolean compact) {
         this.graph = graph;
+        this.compact = compact;
         this.arena = arena;
         for (Node node : graph.nodes()) {
             Op op = node.op() instanceof Fused f ? f.producer() : node.op();
@@ -128,8 +131,8 @@ final class EngineKernels implements KernelBinder {
         BlockedTensor in = inputs.getFirst();
         return switch (op) {
             case Conv2d c -> winogradConvs.containsKey(node.name())
-                    ? Conv2dKernels.createWinograd(winogradConvs.get(node.name()), relu, in, out)
-                    : Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out);
+                    ? Conv2dKernels.createWinograd(winogradConvs.get(node.name()), relu, in, out, compact)
+                    : Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out, compact);
             case MaxPool2d p -> MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
                     p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu);
             case AvgPool2d p -> AvgPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),

@@ -47,7 +47,7 @@ public final class Model implements AutoCloseable {
         if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
         List<String> outputs = options.outputs().isEmpty() ? List.of(graph.outputs().keySet().iterator().next()) : options.outputs();
         this.compiled = Passes.run(graph, Passes.inference(outputs));
-        this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads());
+        this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact());
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "

@@ -10,19 +10,27 @@ import java.util.List;
  * @param exact   direct convolution everywhere (the sums of the reference's order of taps, no Winograd); default
  *                false: every 3×3 stride-1 convolution runs Winograd F(4×4, 3×3), which changes the last bits of the
  *                outputs (relative differences around 1e-6), not the predictions
+ * @param compact the convolutions' register tiles as a few small loops with the same float operations in the same
+ *                order (the same bits): C2 compiles them in milliseconds where the unrolled tiles take seconds, and
+ *                until then the Vector API runs boxed and about 100× slower; compiled, they run 4–5× slower. For a
+ *                process that runs one or a few inferences (the command line's {@code run}); default false
  */
-public record Options(int threads, List<String> outputs, boolean exact) {
+public record Options(int threads, List<String> outputs, boolean exact, boolean compact) {
     public Options {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         outputs = List.copyOf(outputs);
     }
 
     public Options(int threads, List<String> outputs) {
-        this(threads, outputs, false);
+        this(threads, outputs, false, false);
+    }
+
+    public Options(int threads, List<String> outputs, boolean exact) {
+        this(threads, outputs, exact, false);
     }
 
     public static Options defaults() {
-        return new Options(Runtime.getRuntime().availableProcessors(), List.of(), false);
+        return new Options(Runtime.getRuntime().availableProcessors(), List.of(), false, false);
     }
 
     public static Options threads(int threads) {
@@ -30,15 +38,20 @@ public record Options(int threads, List<String> outputs, boolean exact) {
     }
 
     public Options withThreads(int n) {
-        return new Options(n, outputs, exact);
+        return new Options(n, outputs, exact, compact);
     }
 
     public Options withOutputs(List<String> names) {
-        return new Options(threads, names, exact);
+        return new Options(threads, names, exact, compact);
     }
 
     /** With {@code exact}, direct convolution everywhere instead of Winograd for the 3×3 stride-1 ones. */
     public Options withExact(boolean exact) {
-        return new Options(threads, outputs, exact);
+        return new Options(threads, outputs, exact, compact);
+    }
+
+    /** With {@code compact}, the convolutions' register tiles as small loops: see {@link Options}. */
+    public Options withCompact(boolean compact) {
+        return new Options(threads, outputs, exact, compact);
     }
 }

@@ -27,9 +27,19 @@ public final class Conv2dKernels {
 
     /** The fastest kernel available for this convolution. */
     public static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        return create(g, w, relu, in, out, false);
+    }
+
+    /**
+     * With {@code compact}, the vector kernel runs its register tiles as a few small loops with the same float operations
+     * in the same order (the same bits): C2 compiles them in milliseconds instead of seconds, and they run 4–5× slower
+     * once compiled. For a process that runs one inference.
+     */
+    public static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+                                boolean compact) {
         check(g, w, in, out);
         if (Blocking.VECTOR && Conv2dVector.supports(g)) {
-            return VectorFactory.create(g, w, relu, in, out);
+            return VectorFactory.create(g, w, relu, in, out, compact);
         }
         return new Conv2dScalar(g, w, relu, in, out);
     }
@@ -46,9 +56,15 @@ public final class Conv2dKernels {
      * {@link Kernel#scratchBytes()} of scratch each; run them with {@link Kernel#run(MemorySegment, int, MemorySegment)}.
      */
     public static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        return createWinograd(w, relu, in, out, false);
+    }
+
+    /** With {@code compact}, the product runs as a small loop: see {@link #create(ConvGeometry, PackedConvWeights, boolean, BlockedTensor, BlockedTensor, boolean)}. */
+    public static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+                                        boolean compact) {
         Objects.requireNonNull(w, "weights");
         checkShapes(w.geometry(), in, out);
-        if (Blocking.VECTOR) return VectorFactory.createWinograd(w, relu, in, out);
+        if (Blocking.VECTOR) return VectorFactory.createWinograd(w, relu, in, out, compact);
         return new Conv2dWinogradScalar(w.geometry(), w, relu, in, out);
     }
 
@@ -143,12 +159,14 @@ public final class Conv2dKernels {
 
     /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
     private static final class VectorFactory {
-        static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
-            return new Conv2dVector(g, w, relu, in, out);
+        static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+                             boolean compact) {
+            return new Conv2dVector(g, w, relu, in, out, compact);
         }
 
-        static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
-            return new Conv2dWinogradVector(w.geometry(), w, relu, in, out);
+        static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+                                     boolean compact) {
+            return new Conv2dWinogradVector(w.geometry(), w, relu, in, out, compact);
         }
     }
 }

@@ -88,6 +88,8 @@ final class Conv2dVector implements Kernel {
     private final long[][] runs;
     /** The tile codes ({@link Conv2dVectorTiles#code}) {@link #run} calls, ascending. */
     private final int[] codes;
+    /** Whether the tiles run as {@link CompactTiles}: the same bits, compiled in milliseconds, slower. */
+    private final boolean compact;
 
     /** Whether the vector kernel handles this geometry (one group, no dilation, horizontal stride 1 or 2). */
     static boolean supports(ConvGeometry g) {
@@ -95,6 +97,11 @@ final class Conv2dVector implements Kernel {
     }
 
     Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        this(g, w, relu, in, out, false);
+    }
+
+    Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out, boolean compact) {
+        this.compact = compact;
         if (!supports(g) || Conv2dVectorTiles.C != C) {
             throw new IllegalArgumentException("vector convolution cannot run " + g);
         }
@@ -420,7 +427,7 @@ final class Conv2dVector implements Kernel {
             long[] longRuns = runs[runKey(0, 1, 0, 1)];
             for (int t = t0; t < t1; t++) {
                 long px = x[t] * PIX;
-                Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
+                tile(Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
                         outImage + px, longRuns, 0, 0);
             }
             return;
@@ -451,21 +458,30 @@ final class Conv2dVector implements Kernel {
                     long[] taps = runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]];
                     if (pair && len[t] == 1) {
                         if (row == 0) {
-                            Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
+                            tile(Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
                                     pairInStride, pairOutStride);
                         }
                     } else if (!pair && fit && !partial && t + 1 < x.length && pairsInRow(ob, t)) {
                         long dx = x[t + 1] - x[t];
-                        Conv2dVectorTiles.tile(this, Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
+                        tile(Conv2dVectorTiles.pairCode(ob), arena, inAt, w, bias, outAt, taps,
                                 dx * stride * PIX, dx * PIX);
                         t++;
                     } else {
-                        Conv2dVectorTiles.tile(this, Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inAt, w,
+                        tile(Conv2dVectorTiles.code(partial, stride, ob, len[t]), arena, inAt, w,
                                 bias, outAt, taps, 0, 0);
                     }
                 }
             }
             oy += pair ? 2 : 1;
+        }
+    }
+
+    private void tile(int code, MemorySegment arena, long in, long w, long bias, long out, long[] taps, long pairIn,
+                      long pairOut) {
+        if (compact) {
+            CompactTiles.tile(this, code, arena, in, w, bias, out, taps, pairIn, pairOut);
+        } else {
+            Conv2dVectorTiles.tile(this, code, arena, in, w, bias, out, taps, pairIn, pairOut);
         }
     }
 
@@ -485,7 +501,7 @@ final class Conv2dVector implements Kernel {
     public String describe() {
         int ob = groupSize[0];
         return "conv " + g.kernelH() + "×" + g.kernelW() + "/" + g.strideH() + " " + g.inChannels() + "→" + g.outChannels()
-                + (relu ? " +relu" : "") + " vector " + ob + "×" + Conv2dVectorTiles.MAX_PIXELS[ob] + " tile"
+                + (relu ? " +relu" : "") + " vector " + ob + "×" + Conv2dVectorTiles.MAX_PIXELS[ob] + (compact ? " compact" : "") + " tile"
                 + (longRow ? " long row" : "") + ", " + tasks() + " tasks" + (groupsFirst ? " by group" : "");
     }
 }

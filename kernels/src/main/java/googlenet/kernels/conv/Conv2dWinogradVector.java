@@ -19,14 +19,19 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
     private static final ByteOrder NO = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    Conv2dWinogradVector(ConvGeometry g, WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+    /** Whether the product runs as {@link CompactTiles#multiply}: the same bits, compiled in milliseconds, slower. */
+    private final boolean compact;
+
+    Conv2dWinogradVector(ConvGeometry g, WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+                         boolean compact) {
         super(g, w, relu, in, out);
+        this.compact = compact;
         if (S.length() != C) throw new IllegalArgumentException("vector Winograd needs " + C + " lanes, the species has " + S.length());
     }
 
     @Override
     String flavour() {
-        return "vector " + GROUP + "×" + P + " tile";
+        return "vector " + GROUP + "×" + P + (compact ? " compact" : "") + " tile";
     }
 
     @Override
@@ -55,6 +60,10 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
     /** One method per block count: each keeps its accumulators in registers (4 × 6 = 24 of 32 at most). */
     @Override
     void multiply(long v, long u, long m, int icBlocks, int blocks) {
+        if (compact) {
+            CompactTiles.multiply(v, u, m, icBlocks, blocks);
+            return;
+        }
         switch (blocks) {
             case 4 -> multiply4(v, u, m, icBlocks);
             case 3 -> multiply3(v, u, m, icBlocks);

@@ -141,6 +141,44 @@ class Conv2dKernelsTest {
         check(c, true, false);
     }
 
+    /**
+     * The compact tiles (a one-shot run's) compute the register tiles' bits on random floats, where a different summation
+     * order would show in the last bits; every output word, padding lanes and the slices around it included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void compactTilesEqualTheRegisterTilesBitwise(Case c) {
+        assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        ConvGeometry g = c.g();
+        assumeTrue(g.groups() == 1 && g.dilationH() == 1 && g.dilationW() == 1 && g.strideW() <= 2, "scalar kernel");
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + 3);
+        float[] x = values(random, c.batch() * g.inChannels() * c.h() * c.w(), false);
+        float[] wt = values(random, g.outChannels() * g.inChannelsPerGroup() * g.kernelH() * g.kernelW(), false);
+        float[] bias = c.bias() ? values(random, g.outChannels(), false) : null;
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights packed = PackedConvWeights.pack(g, wt, bias, arena);
+            BlockedTensor in = BlockedTensor.dense(0, c.batch(), g.inChannels(), c.h(), c.w());
+            int outBlocks = Blocking.blocks(g.outChannels());
+            BlockedTensor whole = BlockedTensor.dense(in.end(), c.batch(),
+                    (c.sliceBlocksBefore() + outBlocks + c.sliceBlocksAfter()) * C, g.outHeight(c.h()), g.outWidth(c.w()));
+            BlockedTensor out = whole.slice(c.sliceBlocksBefore(), g.outChannels());
+            MemorySegment[] results = new MemorySegment[2];
+            for (int compact = 0; compact < 2; compact++) {
+                MemorySegment seg = arena.allocate(whole.end(), 64);
+                BlockedLayout.pack(x, seg, in);
+                Kernel kernel = Conv2dKernels.create(g, packed, c.relu(), in, out, compact == 1);
+                assertEquals(compact == 1, kernel.describe().contains("compact"), kernel.describe());
+                for (int t = 0; t < kernel.tasks(); t++) kernel.run(seg, t);
+                results[compact] = seg;
+            }
+            long mismatch = results[0].mismatch(results[1]);
+            if (mismatch >= 0) {
+                throw new AssertionError(c + ": byte " + mismatch + " differs, tiles " + results[0].get(FLOAT, mismatch & ~3)
+                        + ", compact " + results[1].get(FLOAT, mismatch & ~3));
+            }
+        }
+    }
+
     private static void check(Case c, boolean scalar, boolean exact) {
         ConvGeometry g = c.g();
         SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + (exact ? 1 : 2));

@@ -123,6 +123,35 @@ class WinogradKernelsTest {
         }
     }
 
+    /** The compact product (a one-shot run's) computes the register tile's bits on random floats. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void compactProductEqualsTheRegisterTileBitwise(Case c) {
+        assumeTrue(Blocking.VECTOR, "vector kernels disabled");
+        ConvGeometry g = c.g();
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode() + 5L);
+        float[] x = values(random, c.batch() * g.inChannels() * c.h() * c.w());
+        float[] wt = values(random, g.outChannels() * g.inChannels() * 9);
+        float[] bias = c.bias() ? values(random, g.outChannels()) : null;
+        try (Arena arena = Arena.ofConfined()) {
+            WinogradWeights w = WinogradWeights.pack(g, MemorySegment.ofArray(wt),
+                    bias == null ? null : MemorySegment.ofArray(bias), arena, c.parts());
+            BlockedTensor in = BlockedTensor.dense(0, c.batch(), g.inChannels(), c.h(), c.w());
+            BlockedTensor out = BlockedTensor.dense(in.end(), c.batch(), g.outChannels(), g.outHeight(c.h()), g.outWidth(c.w()));
+            MemorySegment[] results = new MemorySegment[2];
+            for (int compact = 0; compact < 2; compact++) {
+                MemorySegment seg = arena.allocate(out.end(), 64);
+                BlockedLayout.pack(x, seg, in);
+                Kernel kernel = Conv2dKernels.createWinograd(w, c.relu(), in, out, compact == 1);
+                assertEquals(compact == 1, kernel.describe().contains("compact"), kernel.describe());
+                MemorySegment scratch = arena.allocate(kernel.scratchBytes(), 64);
+                for (int t = 0; t < kernel.tasks(); t++) kernel.run(seg, t, scratch);
+                results[compact] = seg;
+            }
+            assertEquals(-1, results[0].mismatch(results[1]), c + ": first differing byte");
+        }
+    }
+
     /**
      * Rounding error of F(4×4, 3×3) in float: each product term passes through {@code Bᵀ·d·B} (row sums of |Bᵀ| ≤ 10,
      * so |V| ≤ 100·max|x|), the weight transform (|U| ≤ max|w|), a sum over 9·ic/9 = ic channels and {@code Aᵀ·M·A}
