@@ -78,6 +78,10 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
                 long t1 = System.nanoTime();
                 m.warmUp(1);
+                // The warm-up's boxed vectors (until C2 compiled the kernels) are garbage: collect them once now, so
+                // that /health's heap figure is live data and the collector can give the memory back (measured
+                // 2026-12-03: heap used 220 MB, committed 797 MB, RSS 833 MB after warm-up without this).
+                System.gc();
                 err.printf("%.1f s%n", (System.nanoTime() - t1) / 1e9);
             }
             err.flush();
