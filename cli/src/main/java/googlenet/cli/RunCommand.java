@@ -74,6 +74,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        long called = System.nanoTime();
+        // From the JVM's start to this command: the launcher's JVM start, class loading, the command line's parsing.
+        double startMs = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         Tensor x = Npy.read(input);
         Graph graph;
         try {
@@ -84,6 +87,7 @@ final class RunCommand implements Callable<Integer> {
         List<String> names = outputs == null ? List.of(graph.outputs().keySet().iterator().next()) : outputs;
         for (String n : names) graph.output(n);
         long start = System.nanoTime();
+        long loaded = start;
         Map<String, Tensor> results = new LinkedHashMap<>();
         String engine;
         if (reference || dump != null) {
@@ -105,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
             Options options = engineOptions.applyOnce(threads == null ? Options.defaults() : Options.threads(threads),
                     x.shape().dim(0)).withOutputs(names);
             try (Model m = Model.load(graph, options); Session session = m.newSession(x.shape().dim(0))) {
+                loaded = System.nanoTime();
                 engine = "compiled engine, " + m.convolution() + " convolution" + (options.compact() ? ", compact kernels" : "")
                         + ", " + m.threads() + " thread(s)";
                 float[][] out = new float[names.size()][];
@@ -113,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
                 for (int i = 0; i < out.length; i++) results.put(names.get(i), new Tensor(session.outputShape(names.get(i)), out[i]));
             }
         }
-        double ms = (System.nanoTime() - start) / 1e6;
+        long ran = System.nanoTime();
         long bad = 0;
         int i = 0;
         for (var e : results.entrySet()) {
@@ -122,7 +127,11 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getOut().printf("%s: %s %s written%n", file, e.getKey(), e.getValue().shape());
             bad += NonFinite.count(e.getValue().data());
         }
-        spec.commandLine().getOut().printf("(%s, %s, %.1f ms including compilation)%n", model.model, engine, ms);
+        // Where a one-shot run's time goes: reading the input and the model, planning and packing the weights, the
+        // inference itself (on a fresh JVM mostly waiting for the JIT), writing the outputs.
+        spec.commandLine().getOut().printf("(%s, %s; JVM start %.0f ms, read %.0f ms, plan and pack %.0f ms, run %.0f ms,"
+                        + " write %.0f ms)%n", model.model, engine, startMs, (start - called) / 1e6, (loaded - start) / 1e6,
+                (ran - loaded) / 1e6, (System.nanoTime() - ran) / 1e6);
         if (checkFinite && bad > 0) {
             spec.commandLine().getErr().println("run: " + bad + " output values are NaN or infinite (outputs written)");
             return ExitCode.NON_FINITE;

@@ -72,11 +72,14 @@ final class EngineKernels implements KernelBinder {
                 ConvGeometry g = geometry(c);
                 MemorySegment bias = c.bias() ? values(node, "bias") : null;
                 if (!exact && WinogradWeights.supports(g) && WinogradWeights.pays(node.shape().dim(2), node.shape().dim(3))) {
-                    WinogradWeights w = WinogradWeights.pack(g, values(node, "weight"), bias, arena, threads);
+                    // Compact (a one-shot run): the scalar packing, the same bits, quicker than uncompiled vector code.
+                    WinogradWeights w = compact ? WinogradWeights.packScalar(g, values(node, "weight"), bias, arena, threads)
+                            : WinogradWeights.pack(g, values(node, "weight"), bias, arena, threads);
                     weightBytes.addAndGet(w.bytes());
                     winogradConvs.put(node.name(), w);
                 } else {
-                    PackedConvWeights w = PackedConvWeights.pack(g, values(node, "weight"), bias, arena);
+                    PackedConvWeights w = compact ? PackedConvWeights.packScalar(g, values(node, "weight"), bias, arena)
+                            : PackedConvWeights.pack(g, values(node, "weight"), bias, arena);
                     weightBytes.addAndGet(w.bytes());
                     packedConvs.put(node.name(), w);
                 }

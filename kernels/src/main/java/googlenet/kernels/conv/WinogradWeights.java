@@ -79,6 +79,16 @@ public final class WinogradWeights {
         return pack(g, weights, bias, arena, parts, Blocking.VECTOR);
     }
 
+    /**
+     * The same bits as {@link #pack(ConvGeometry, MemorySegment, MemorySegment, Arena, int)} without the Vector API: the
+     * twin the vector transform is tested against, and a one-shot run's packing (until C2 compiles it, the vector
+     * transform runs boxed, several times slower than this).
+     */
+    public static WinogradWeights packScalar(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena,
+                                             int parts) {
+        return pack(g, weights, bias, arena, parts, false);
+    }
+
     /** With {@code vector} false, the transform runs lane by lane: the twin the vector transform is tested against. */
     static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena, int parts,
                                 boolean vector) {
@@ -111,7 +121,8 @@ public final class WinogradWeights {
         long tap = (long) c * c * Float.BYTES;
         long pix = (long) c * Float.BYTES;
         try (Arena temp = Arena.ofConfined()) {
-            PackedConvWeights direct = PackedConvWeights.pack(g, weights, null, temp);
+            PackedConvWeights direct = vector ? PackedConvWeights.pack(g, weights, null, temp)
+                    : PackedConvWeights.packScalar(g, weights, null, temp);
             long stage = temp.allocate(18 * pix, 64).address();
             long base = direct.segment().address();
             long out = seg.address();
