@@ -75,8 +75,12 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long called = System.nanoTime();
-        // From the JVM's start to this command: the launcher's JVM start, class loading, the command line's parsing.
-        double startMs = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        // From the launcher's start to this command: the script, the JVM's start and class loading, the command line's
+        // parsing. The launcher passes its start time (OS process start times are rounded to whole seconds here, and
+        // JMX would load classes of its own inside what it measures); without it the figure is left out.
+        String launched = System.getProperty("googlenet.launchedAt");
+        String startFigure = launched == null ? ""
+                : String.format(" start %.0f ms,", System.currentTimeMillis() - Double.parseDouble(launched) * 1000);
         Tensor x = Npy.read(input);
         Graph graph;
         try {
@@ -129,8 +133,8 @@ final class RunCommand implements Callable<Integer> {
         }
         // Where a one-shot run's time goes: reading the input and the model, planning and packing the weights, the
         // inference itself (on a fresh JVM mostly waiting for the JIT), writing the outputs.
-        spec.commandLine().getOut().printf("(%s, %s; JVM start %.0f ms, read %.0f ms, plan and pack %.0f ms, run %.0f ms,"
-                        + " write %.0f ms)%n", model.model, engine, startMs, (start - called) / 1e6, (loaded - start) / 1e6,
+        spec.commandLine().getOut().printf("(%s, %s;%s read %.0f ms, plan and pack %.0f ms, run %.0f ms,"
+                        + " write %.0f ms)%n", model.model, engine, startFigure, (start - called) / 1e6, (loaded - start) / 1e6,
                 (ran - loaded) / 1e6, (System.nanoTime() - ran) / 1e6);
         if (checkFinite && bad > 0) {
             spec.commandLine().getErr().println("run: " + bad + " output values are NaN or infinite (outputs written)");

@@ -23,8 +23,8 @@ import java.lang.foreign.MemorySegment;
  * in blocks of P tiles, and as many as a multiple of the threads when that keeps them within 25 % of each other: split
  * by rows, each thread transforms only its own tiles' input and writes whole pixels, which the next layer, split by
  * rows too, reads on the same core. Split by parts (a 14×14 image at batch 1 is only 3 blocks), a unit's input
- * transform is done once per part, and each weight of the part's groups is read once per unit. A task needs {@link #scratchBytes()} of scratch: the unit's transformed inputs
- * {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
+ * transform is done once per part, and each weight of the part's groups is read once per unit. A task needs
+ * {@link #scratchBytes()} of scratch: the unit's transformed inputs {@code V [ξ][k][icb][p][c]} (k: block of P tiles), the products {@code M [k][b][p][ξ][c]} of one output group, and
  * two 6×6 pixel buffers (the transforms' intermediate and a zero-padded input window for tiles that touch the
  * padding).
  */
