@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * Latency and throughput of the compiled engine: cold first result, warm load, warm-up, then timed runs.
  * Stopped with Ctrl-C, it prints what it measured so far.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Measure latency (min/median/p99), images/s, GFLOP/s, %% of the FMA peak and heap bytes per run.")
 final class BenchCommand implements Callable<Integer> {
     @Mixin

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * Images to top-k labels: preprocessed by a preset, run in batches on the compiled engine, probabilities by softmax
  * (or the model's own Softmax). Stops at the first image it cannot read, after printing the ones before it.
  */
-@Command(name = "classify", mixinStandardHelpOptions = true,
+@Command(name = "classify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Classify JPEG/PNG images: the top-k classes with their probabilities.",
                 "Default preset: caffe for builtin:bvlc and ONNX models whose input is named data_0, torchvision otherwise.",
                 "The crop is the model's input size (224 for builtins; an ONNX model's own size), the resize in proportion (256 for 224)."})

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * images classified by {@code builtin:d2l-fashion} on the compiled engine, checked against the reference interpreter,
  * shown in the terminal and drawn as a picture.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Walk the layers of the seed's network, summarize builtin:d2l-fashion (the d2l network trained on Fashion-MNIST)",
                 "and classify shipped Fashion-MNIST test images with it; the images and labels are drawn to --grid."})
 final class DemoCommand implements Callable<Integer> {

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * Accuracy of a Fashion-MNIST classifier on the test set, with the preprocessing {@code d2l-fashion} was trained with.
  * Stopped with Ctrl-C, it prints what it has evaluated so far.
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Evaluate a Fashion-MNIST classifier (default builtin:d2l-fashion) on the test set: accuracy, per-class accuracy,",
                 "confusion matrix, images/s, and whether its predictions equal PyTorch's."})
 final class EvalCommand implements Callable<Integer> {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** Writes a builtin network with its weights as an ONNX model (e.g. for ONNX Runtime side by side). */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Write the model and its weights as an ONNX file.")
 final class ExportCommand implements Callable<Integer> {
     @Mixin

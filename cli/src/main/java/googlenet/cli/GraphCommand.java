@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /** The IR as a picture: DOT on stdout, or SVG through Graphviz. */
-@Command(name = "graph", mixinStandardHelpOptions = true,
+@Command(name = "graph", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Draw the model's graph: --dot prints Graphviz DOT, --svg FILE renders it with Graphviz's dot.")
 final class GraphCommand implements Callable<Integer> {
     @Mixin

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What this JVM and machine give the engine. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Print the JDK, the vector species in use (or that the scalar fallback is active), the FMA peak and the default thread count.")
 final class InfoCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON object.")

@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Shows the compiled plan: steps, fusion, arena offsets, memory against its lower bound, concat placement. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
+@Command(name = "plan", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Compile a model and print its execution plan and memory plan.")
 final class PlanCommand implements Callable<Integer> {
     private static final String CONV = "Conv2d";

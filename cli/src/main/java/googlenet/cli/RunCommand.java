@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** Runs a model on an input .npy file and writes its first output as .npy. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Run a model on the input tensor in an .npy file (float32, N,C,H,W) and write the output as .npy.")
 final class RunCommand implements Callable<Integer> {
     @Mixin

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * prints {@code listening on http://127.0.0.1:PORT}, and on SIGTERM or Ctrl-C stops accepting, finishes in-flight
  * requests within {@code --grace}, closes sessions and model and prints a one-line summary.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Serve image classification over HTTP on 127.0.0.1 (never other interfaces).",
                 "POST /classify with JPEG/PNG bytes → {\"top\": [{index, label, probability}], \"latencyMs\", \"queueMs\", \"decodeMs\"};",
                 "GET /health → model, uptime, requests served, queue, heap and native bytes.",

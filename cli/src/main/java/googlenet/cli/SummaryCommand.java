@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A torchinfo-style table of the network. */
-@Command(name = "summary", mixinStandardHelpOptions = true,
+@Command(name = "summary", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Print the layer tree with output shapes, parameters and multiply-adds, and the totals.")
 final class SummaryCommand implements Runnable {
     @Mixin

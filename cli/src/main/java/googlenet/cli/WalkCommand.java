@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 
 /** The seed's walk: one line per layer, Inception blocks as one line. */
-@Command(name = "walk", mixinStandardHelpOptions = true,
+@Command(name = "walk", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Print each layer's output shape, as the seed's walk of its network does (default input 1,3,227,227, 10 classes).")
 final class WalkCommand implements Runnable {
     @Mixin

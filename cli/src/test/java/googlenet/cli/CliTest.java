@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,6 +82,26 @@ class CliTest {
         assertEquals(3, nan.code(), nan.err());
         assertTrue(nan.err().contains("NaN or infinite"), nan.err());
         assertTrue(Files.exists(y), "the output is written before the check");
+    }
+
+    /** Only the command asked for is built; help, no command and a mistyped one still see all of them. */
+    @Test
+    void helpListsEveryCommandAndAMistypedOneIsAUsageError() {
+        List<String> all = List.of("demo", "walk", "summary", "info", "bench", "export", "graph", "plan", "run",
+                "classify", "eval", "serve", "help");
+        for (String[] args : new String[][] {{"--help"}, {}}) {
+            Result r = run(args);
+            assertEquals(0, r.code(), r.err());
+            for (String c : all) assertTrue(r.out().contains("\n  " + c + " "), c + " missing from:\n" + r.out());
+        }
+        Result help = run("help", "classify");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: googlenet classify"), help.out());
+        Result typo = run("--verbose", "runn");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("'runn'"), typo.err());
+        Result sub = run("--verbose", "walk");
+        assertEquals(0, sub.code(), sub.err());
     }
 
     @Test

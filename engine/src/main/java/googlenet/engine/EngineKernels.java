@@ -99,8 +99,11 @@ final class EngineKernels implements KernelBinder {
 
     private PackedLinearWeights packedLinear(Node node, Linear l, BlockedTensor in, BlockedTensor out) {
         return packedLinears.computeIfAbsent(node.name(), name -> {
-            PackedLinearWeights w = PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(),
-                    values(node, "weight"), l.bias() ? values(node, "bias") : null, arena);
+            MemorySegment weight = values(node, "weight");
+            MemorySegment bias = l.bias() ? values(node, "bias") : null;
+            PackedLinearWeights w = compact
+                    ? PackedLinearWeights.packScalar(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena)
+                    : PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena);
             weightBytes.addAndGet(w.bytes());
             NativeMemory.allocated(w.bytes());
             return w;

@@ -97,7 +97,13 @@ public final class OnnxImporter {
             throw new FormatException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GB); keep the weights as external data");
         }
         Path folder = file.toAbsolutePath().getParent();
-        return load(Files.readAllBytes(file), file.toString(), folder);
+        // Mapped, not read: the weights stay views of the file's pages (a 28 MB model read into a byte array cost
+        // 0.13 s of a one-shot run: zeroing the array, faulting its pages in, copying).
+        ByteBuffer mapped;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+        }
+        return load(UnsafeByteOperations.unsafeWrap(mapped), file.toString(), folder);
     }
 
     /** Loads a model from a stream (read to its end, not closed); the model must not use external data. */
@@ -149,11 +155,15 @@ public final class OnnxImporter {
     }
 
     private static Graph load(byte[] bytes, String name, Path folder) throws IOException {
+        return load(UnsafeByteOperations.unsafeWrap(bytes), name, folder);
+    }
+
+    private static Graph load(ByteString bytes, String name, Path folder) throws IOException {
         String source = name == null ? "<onnx>" : name;
         ModelProto model;
         try {
             // Aliasing: tensors' raw_data stay views of `bytes` (which nothing else holds or changes), not copies.
-            CodedInputStream input = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput(); // immutable: may alias
+            CodedInputStream input = bytes.newCodedInput(); // wrapped as immutable: may alias
             input.enableAliasing(true);
             input.setSizeLimit(Integer.MAX_VALUE);
             model = ModelProto.parseFrom(input);
