@@ -53,7 +53,7 @@ final class EngineKernels implements KernelBinder {
     private final Map<String, WinogradWeights> winogradConvs = new HashMap<>();
     private final Map<String, PackedLinearWeights> packedLinears = new ConcurrentHashMap<>();
     private final AtomicLong weightBytes = new AtomicLong();
-    /** The convolutions' tiles as small loops (see {@link Options#compact}). */
+    /** The convolutions' tiles as small loops, the max-pools and layout copies scalar (see {@link Options#compact}). */
     private final boolean compact;
 
     /**
@@ -139,7 +139,10 @@ final class EngineKernels implements KernelBinder {
             case Conv2d c -> winogradConvs.containsKey(node.name())
                     ? Conv2dKernels.createWinograd(winogradConvs.get(node.name()), relu, in, out, compact)
                     : Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), relu, in, out, compact);
-            case MaxPool2d p -> MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
+            case MaxPool2d p -> compact
+                    ? MaxPool.createScalar(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
+                    p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu)
+                    : MaxPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
                     p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), relu);
             case AvgPool2d p -> AvgPool.create(in, out, p.kernelH(), p.kernelW(), p.strideH(), p.strideW(),
                     p.padding().top(), p.padding().left(), p.padding().bottom(), p.padding().right(), p.countIncludePad(), relu);
@@ -161,12 +164,12 @@ final class EngineKernels implements KernelBinder {
 
     @Override
     public Kernel packInput(long plainOffset, BlockedTensor output) {
-        return PackInput.create(plainOffset, output);
+        return compact ? PackInput.createScalar(plainOffset, output) : PackInput.create(plainOffset, output);
     }
 
     @Override
     public Kernel unpackOutput(BlockedTensor input, long plainOffset) {
-        return UnpackOutput.create(input, plainOffset);
+        return compact ? UnpackOutput.createScalar(input, plainOffset) : UnpackOutput.create(input, plainOffset);
     }
 
     @Override

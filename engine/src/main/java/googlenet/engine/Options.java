@@ -12,8 +12,10 @@ import java.util.List;
  *                outputs (relative differences around 1e-6), not the predictions
  * @param compact the convolutions' register tiles as a few small loops with the same float operations in the same
  *                order (the same bits): C2 compiles them in milliseconds where the unrolled tiles take seconds, and
- *                until then the Vector API runs boxed and about 100× slower; compiled, they run 4–5× slower. For a
- *                process that runs one or a few inferences (the command line's {@code run}); default false
+ *                until then the Vector API runs boxed and about 100× slower; compiled, they run 4–5× slower. The
+ *                max-pools and the input and output layout copies run their scalar twins (the same bits: a maximum
+ *                and a copy do not depend on order), quick from the first call. For a process that runs one or a
+ *                few inferences (the command line's {@code run}); default false
  */
 public record Options(int threads, List<String> outputs, boolean exact, boolean compact) {
     public Options {

@@ -31,6 +31,27 @@ public final class MaxPool {
     private MaxPool() {
     }
 
+    /**
+     * key(x) = (bits ^ (sign ? 0x7FFFFFFF : 0)) - 0x7FFFFF: the xor orders all floats but the negative NaNs,
+     * which it puts below -∞; the wrapping subtraction moves exactly those to the top.
+     */
+    private static final int KEY_SHIFT = 0x7FFFFF;
+
+    /**
+     * An int whose signed order is the order of the floats (-0 just below +0) with every NaN above +∞: the maximum of
+     * keys is the maximum with NaN propagation, and which float it is does not depend on the order of the taps.
+     */
+    static int key(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        return (bits ^ ((bits >> 31) >>> 1)) - KEY_SHIFT;
+    }
+
+    /** The float whose {@link #key} is {@code k}. */
+    static float fromKey(int k) {
+        int bits = k + KEY_SHIFT;
+        return Float.intBitsToFloat(bits ^ ((bits >> 31) >>> 1));
+    }
+
     /** Vector API kernel when {@link Blocking#VECTOR}, else the scalar blocked kernel. */
     public static Kernel create(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW,
                                 int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
@@ -121,6 +142,7 @@ public final class MaxPool {
             long pixelStride = in.pixelStride();
             long inBase = in.at(n, block, 0, 0);
             int real = PoolSupport.realLanes(in.channels(), block);
+            int floorKey = key(g.relu ? 0f : Float.NEGATIVE_INFINITY);
             int oy1 = Math.min(out.height(), (tile + 1) * g.rowsPerTile);
             for (int oy = tile * g.rowsPerTile; oy < oy1; oy++) {
                 int hStart = Math.max(oy * g.strideH - g.padTop, 0);
@@ -134,18 +156,17 @@ public final class MaxPool {
                                 g.relu ? 0f : Float.NEGATIVE_INFINITY);
                         continue;
                     }
+                    // The largest key (see VectorMaxPool.key) over the window and the floor: the vector kernel's
+                    // bits, ±0 and NaNs included, in any order of the taps.
                     for (int lane = 0; lane < Blocking.LANES; lane++) {
-                        float max = Float.NEGATIVE_INFINITY;
+                        int max = floorKey;
                         long laneBase = inBase + (long) lane * Float.BYTES;
                         for (int iy = hStart; iy < hEnd; iy++) {
                             for (int ix = wStart; ix < wEnd; ix++) {
-                                float v = arena.get(FLOAT, laneBase + iy * rowStride + ix * pixelStride);
-                                if (v > max || v != v) {
-                                    max = v;
-                                }
+                                max = Math.max(max, key(arena.get(FLOAT, laneBase + iy * rowStride + ix * pixelStride)));
                             }
                         }
-                        arena.set(FLOAT, dst + (long) lane * Float.BYTES, g.relu ? PoolSupport.relu(max) : max);
+                        arena.set(FLOAT, dst + (long) lane * Float.BYTES, fromKey(max));
                     }
                 }
             }
@@ -274,17 +295,7 @@ public final class MaxPool {
          * max with the key of +0 (or of -∞: none), which keeps NaN. No vector-valued call, no data-dependent branch.
          */
 
-        /**
-         * key(x) = (bits ^ (sign ? 0x7FFFFFFF : 0)) - 0x7FFFFF: the xor orders all floats but the negative NaNs,
-         * which it puts below -∞; the wrapping subtraction moves exactly those to the top.
-         */
-        private static final int KEY_SHIFT = 0x7FFFFF;
 
-        /** The key of {@code f}, as the rows take the floor. */
-        static int key(float f) {
-            int bits = Float.floatToRawIntBits(f);
-            return (bits ^ ((bits >> 31) >>> 1)) - KEY_SHIFT;
-        }
 
         /*
          * Each row method has one place that loads a column (the parse of every Vector API call costs C2 nodes, and

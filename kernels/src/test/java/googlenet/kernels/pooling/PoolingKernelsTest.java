@@ -173,8 +173,8 @@ class PoolingKernelsTest {
     /**
      * 3×3 max-pools over every small border case — heights 1..5, widths 1..19, strides 1..3, paddings 0..3 (3: the
      * general loop), floor and ceil output sizes, batch 2, 1..33 channels in turn — the factory's kernel against the
-     * scalar twin and the reference, bit for bit (±0 equal), with random floats, NaNs of both signs, ±∞ and ±0 in
-     * the input.
+     * scalar twin and the reference, bit for bit (±0 equal; the twins with each other to the raw bits), with random
+     * floats, NaNs of both signs, ±∞ and ±0 in the input.
      */
     @Test
     void maxPool3x3MatchesScalarOnEveryBorder() {
@@ -220,7 +220,18 @@ class PoolingKernelsTest {
                                         s.assertGuards();
                                     }
                                 }
-                                assertBitwise(got[1], got[0], "vector vs scalar");
+                                // The twins agree to the raw bits (the one-shot engine runs the scalar one in place
+                                // of the vector one): ±0 and which NaN included, except that the vector kernel's
+                                // general loop (windows not all starting inside a row) keeps some NaN, not a
+                                // particular one.
+                                boolean general = pad >= 3 || (outW - 1) * stride - pad >= w;
+                                for (int i = 0; i < got[0].length; i++) {
+                                    boolean nan = Float.isNaN(got[0][i]) && Float.isNaN(got[1][i]);
+                                    if (general && nan) continue;
+                                    assertEquals(Float.floatToRawIntBits(got[1][i]), Float.floatToRawIntBits(got[0][i]),
+                                            "vector vs scalar at " + i + ": " + got[1][i] + " vs " + got[0][i]
+                                                    + " (c=" + c + ", h=" + h + ", w=" + w + ", stride " + stride + ", pad " + pad + ")");
+                                }
                             }
                         }
                     }
