@@ -3,11 +3,19 @@ package googlenet.cli;
 import googlenet.engine.Options;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
+
 /** {@code --exact}: how the compiled engine convolves (shared by the commands that run it). */
 final class EngineOptions {
     @Option(names = "--exact",
             description = "Direct convolution everywhere (no Winograd): the last bits of the pre-Winograd engine; default: Winograd F(4×4,3×3) on 3×3 stride-1 convolutions.")
     boolean exact;
+
+    @Option(names = "--no-weight-cache",
+            description = "Pack the weights again instead of mapping the ones an earlier run packed. They are kept in "
+                    + "$GOOGLENET_CACHE, else $XDG_CACHE_HOME/googlenet, else ~/.cache/googlenet (the 8 models used last, "
+                    + "65 MB for d2l); GOOGLENET_CACHE=off keeps none.")
+    boolean noWeightCache;
 
     /**
      * Up to this many images, a command runs on the compact kernels ({@link Options#compact}: the same bits; compiled
@@ -22,6 +30,20 @@ final class EngineOptions {
 
     /** {@code options} with this command line's choices, for a process that runs {@code images} images once. */
     Options applyOnce(Options options, long images) {
-        return apply(options).withCompact(images <= COMPACT_IMAGES);
+        return apply(options).withCompact(images <= COMPACT_IMAGES).withWeightCache(noWeightCache ? null : weightCacheFolder());
+    }
+
+    /**
+     * Where one-shot commands keep packed weights: the system property {@code googlenet.weightCache} (the tests'),
+     * else {@code $GOOGLENET_CACHE} ({@code off}: nowhere), else {@code $XDG_CACHE_HOME/googlenet}, else
+     * {@code ~/.cache/googlenet}; null for nowhere.
+     */
+    static Path weightCacheFolder() {
+        String chosen = System.getProperty("googlenet.weightCache", System.getenv("GOOGLENET_CACHE"));
+        if (chosen != null) return chosen.isBlank() || chosen.equals("off") ? null : Path.of(chosen);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "googlenet");
+        String home = System.getProperty("user.home");
+        return home == null || home.isBlank() ? null : Path.of(home, ".cache", "googlenet");
     }
 }

@@ -115,6 +115,7 @@ final class RunCommand implements Callable<Integer> {
             try (Model m = Model.load(graph, options); Session session = m.newSession(x.shape().dim(0))) {
                 loaded = System.nanoTime();
                 engine = "compiled engine, " + m.convolution() + " convolution" + (options.compact() ? ", compact kernels" : "")
+                        + (m.weightsFromCache() ? ", packed weights from the cache" : "")
                         + ", " + m.threads() + " thread(s)";
                 float[][] out = new float[names.size()][];
                 for (int i = 0; i < out.length; i++) out[i] = new float[(int) session.outputShape(names.get(i)).elements()];

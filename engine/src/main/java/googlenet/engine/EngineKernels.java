@@ -33,10 +33,15 @@ import googlenet.kernels.pooling.MaxPool;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -55,6 +60,12 @@ final class EngineKernels implements KernelBinder {
     private final AtomicLong weightBytes = new AtomicLong();
     /** The convolutions' tiles as small loops, the max-pools and layout copies scalar (see {@link Options#compact}). */
     private final boolean compact;
+    /** Packed weights kept between processes, or null (see {@link Options#weightCache}). */
+    private final WeightCache cache;
+    /** Every packed weight by name (a linear layer's padded bias under its name + {@link #BIAS}): what the cache saves. */
+    private final Map<String, MemorySegment> packed = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicBoolean saved = new AtomicBoolean();
+    private static final String BIAS = "#bias";
 
     /**
      * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) and
@@ -62,29 +73,79 @@ final class EngineKernels implements KernelBinder {
      * blocked layout of the direct kernels. The Winograd weights' output blocks are cut into one part per thread
      * ({@code threads}), so that a small layer's tasks split evenly.
      */
-    EngineKernels(Graph graph, Arena arena, boolean exact, int threads, boolean compact) {
+    EngineKernels(Graph graph, Arena arena, boolean exact, int threads, boolean compact, Path cacheFolder) {
         this.graph = graph;
         this.compact = compact;
         this.arena = arena;
+        this.cache = cacheFolder == null ? null : WeightCache.open(cacheFolder, graph, exact, threads, arena);
         for (Node node : graph.nodes()) {
             Op op = node.op() instanceof Fused f ? f.producer() : node.op();
             if (op instanceof Conv2d c) {
                 ConvGeometry g = geometry(c);
-                MemorySegment bias = c.bias() ? values(node, "bias") : null;
+                MemorySegment cached = cache == null ? null : cache.get(node.name());
                 if (!exact && WinogradWeights.supports(g) && WinogradWeights.pays(node.shape().dim(2), node.shape().dim(3))) {
-                    // Compact (a one-shot run): the scalar packing, the same bits, quicker than uncompiled vector code.
-                    WinogradWeights w = compact ? WinogradWeights.packScalar(g, values(node, "weight"), bias, arena, threads)
-                            : WinogradWeights.pack(g, values(node, "weight"), bias, arena, threads);
+                    WinogradWeights w = null;
+                    if (cached != null) {
+                        try {
+                            w = WinogradWeights.ofPacked(g, threads, cached);
+                        } catch (IllegalArgumentException e) { // another size: never used, packed again
+                            cache.forget(node.name());
+                        }
+                    }
+                    if (w == null) w = packWinograd(node, g, threads);
                     weightBytes.addAndGet(w.bytes());
                     winogradConvs.put(node.name(), w);
+                    packed.put(node.name(), w.segment());
                 } else {
-                    PackedConvWeights w = compact ? PackedConvWeights.packScalar(g, values(node, "weight"), bias, arena)
-                            : PackedConvWeights.pack(g, values(node, "weight"), bias, arena);
+                    PackedConvWeights w = null;
+                    if (cached != null) {
+                        try {
+                            w = PackedConvWeights.ofPacked(g, c.bias(), cached);
+                        } catch (IllegalArgumentException e) { // another size: never used, packed again
+                            cache.forget(node.name());
+                        }
+                    }
+                    if (w == null) w = packDirect(node, g);
                     weightBytes.addAndGet(w.bytes());
                     packedConvs.put(node.name(), w);
+                    packed.put(node.name(), w.segment());
                 }
             }
         }
+    }
+
+    // Compact (a one-shot run): the scalar packing, the same bits, quicker than uncompiled vector code.
+
+    private WinogradWeights packWinograd(Node node, ConvGeometry g, int threads) {
+        MemorySegment bias = ((Conv2d) producer(node)).bias() ? values(node, "bias") : null;
+        return compact ? WinogradWeights.packScalar(g, values(node, "weight"), bias, arena, threads)
+                : WinogradWeights.pack(g, values(node, "weight"), bias, arena, threads);
+    }
+
+    private PackedConvWeights packDirect(Node node, ConvGeometry g) {
+        MemorySegment bias = ((Conv2d) producer(node)).bias() ? values(node, "bias") : null;
+        return compact ? PackedConvWeights.packScalar(g, values(node, "weight"), bias, arena)
+                : PackedConvWeights.pack(g, values(node, "weight"), bias, arena);
+    }
+
+    private static Op producer(Node node) {
+        return node.op() instanceof Fused f ? f.producer() : node.op();
+    }
+
+    /**
+     * Saves every packed weight to the cache file unless it held them all already (call once the plans that pack the
+     * linear layers are made). Once per model.
+     */
+    void saveToCache() {
+        if (cache == null || !saved.compareAndSet(false, true)) return;
+        Map<String, MemorySegment> all = new LinkedHashMap<>(packed);
+        if (cache.holds(all.keySet())) return;
+        cache.save(all);
+    }
+
+    /** Whether every convolution's packed weights came from the cache file (and none were packed here). */
+    boolean weightsFromCache() {
+        return cache != null && cache.holds(packedConvs.keySet()) && cache.holds(winogradConvs.keySet());
     }
 
     /** Whether any convolution runs by Winograd. */
@@ -99,11 +160,29 @@ final class EngineKernels implements KernelBinder {
 
     private PackedLinearWeights packedLinear(Node node, Linear l, BlockedTensor in, BlockedTensor out) {
         return packedLinears.computeIfAbsent(node.name(), name -> {
-            MemorySegment weight = values(node, "weight");
-            MemorySegment bias = l.bias() ? values(node, "bias") : null;
-            PackedLinearWeights w = compact
-                    ? PackedLinearWeights.packScalar(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena)
-                    : PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena);
+            MemorySegment cached = cache == null ? null : cache.get(name);
+            MemorySegment cachedBias = cache == null ? null : cache.get(name + BIAS);
+            PackedLinearWeights w = null;
+            if (cached != null && cachedBias != null) {
+                try {
+                    w = PackedLinearWeights.ofPacked(in.channels(), in.height(), in.width(), out.channels(), cached,
+                            cachedBias.toArray(ValueLayout.JAVA_FLOAT));
+                } catch (IllegalArgumentException e) { // another size: never used, packed again
+                    cache.forget(name);
+                }
+            }
+            if (w == null) {
+                MemorySegment weight = values(node, "weight");
+                MemorySegment bias = l.bias() ? values(node, "bias") : null;
+                w = compact
+                        ? PackedLinearWeights.packScalar(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena)
+                        : PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena);
+            }
+            packed.put(name, w.segment());
+            float[] bias = w.paddedBias();
+            MemorySegment biasBytes = MemorySegment.ofArray(new byte[bias.length * Float.BYTES]);
+            MemorySegment.copy(bias, 0, biasBytes, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, bias.length);
+            packed.put(name + BIAS, biasBytes);
             weightBytes.addAndGet(w.bytes());
             NativeMemory.allocated(w.bytes());
             return w;

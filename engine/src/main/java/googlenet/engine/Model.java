@@ -47,7 +47,8 @@ public final class Model implements AutoCloseable {
         if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
         List<String> outputs = options.outputs().isEmpty() ? List.of(graph.outputs().keySet().iterator().next()) : options.outputs();
         this.compiled = Passes.run(graph, Passes.inference(outputs));
-        this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact());
+        this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact(),
+                options.weightCache());
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
@@ -143,11 +144,13 @@ public final class Model implements AutoCloseable {
     public Plan plan(int batch) {
         checkOpen();
         if (batch < 1) throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
-        return plans.computeIfAbsent(batch, b -> {
+        Plan plan = plans.computeIfAbsent(batch, b -> {
             Shape base = compiled.inputs().getFirst().shape();
             Graph g = base.dim(0) == b ? compiled : compiled.withInputShape(base.with(0, b));
             return PlanBuilder.build(g, kernels);
         });
+        kernels.saveToCache(); // the first plan has packed the linear layers too
+        return plan;
     }
 
     /** The graph after the inference passes (BatchNorm folded, activations fused, unused outputs pruned). */
@@ -164,6 +167,11 @@ public final class Model implements AutoCloseable {
     }
 
     /** Bytes of packed weights in native memory. */
+    /** Whether the convolutions' packed weights were mapped from {@link Options#weightCache} instead of packed. */
+    public boolean weightsFromCache() {
+        return kernels.weightsFromCache();
+    }
+
     public long weightBytes() {
         return kernels.weightBytes();
     }

@@ -1,5 +1,6 @@
 package googlenet.engine;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,19 +17,22 @@ import java.util.List;
  *                max-pools and the input and output layout copies run their scalar twins (the same bits: a maximum
  *                and a copy do not depend on order), quick from the first call. For a process that runs one or a
  *                few inferences (the command line's {@code run}); default false
+ * @param weightCache a folder where the packed weights are kept between processes (one file per model, weights and
+ *                packing, the {@value WeightCache#KEEP} used last kept), so that the next process maps them instead of
+ *                packing them again; null (the default): none. The command line's one-shot commands use one
  */
-public record Options(int threads, List<String> outputs, boolean exact, boolean compact) {
+public record Options(int threads, List<String> outputs, boolean exact, boolean compact, Path weightCache) {
     public Options {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
         outputs = List.copyOf(outputs);
     }
 
     public Options(int threads, List<String> outputs) {
-        this(threads, outputs, false, false);
+        this(threads, outputs, false, false, null);
     }
 
     public Options(int threads, List<String> outputs, boolean exact) {
-        this(threads, outputs, exact, false);
+        this(threads, outputs, exact, false, null);
     }
 
     public static Options defaults() {
@@ -40,20 +44,29 @@ public record Options(int threads, List<String> outputs, boolean exact, boolean 
     }
 
     public Options withThreads(int n) {
-        return new Options(n, outputs, exact, compact);
+        return new Options(n, outputs, exact, compact, weightCache);
     }
 
     public Options withOutputs(List<String> names) {
-        return new Options(threads, names, exact, compact);
+        return new Options(threads, names, exact, compact, weightCache);
     }
 
     /** With {@code exact}, direct convolution everywhere instead of Winograd for the 3×3 stride-1 ones. */
     public Options withExact(boolean exact) {
-        return new Options(threads, outputs, exact, compact);
+        return new Options(threads, outputs, exact, compact, weightCache);
     }
 
     /** With {@code compact}, the convolutions' register tiles as small loops: see {@link Options}. */
     public Options withCompact(boolean compact) {
-        return new Options(threads, outputs, exact, compact);
+        return new Options(threads, outputs, exact, compact, weightCache);
+    }
+
+    /** With the packed weights kept in {@code folder} between processes (null: not kept); see {@link Options}. */
+    public Options withWeightCache(Path folder) {
+        return new Options(threads, outputs, exact, compact, folder);
+    }
+
+    public Options(int threads, List<String> outputs, boolean exact, boolean compact) {
+        this(threads, outputs, exact, compact, null);
     }
 }

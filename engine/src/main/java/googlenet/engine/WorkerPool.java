@@ -35,6 +35,8 @@ final class WorkerPool implements AutoCloseable {
     private volatile int tasks;
     private volatile long generation;
     private volatile boolean closed;
+    /** The thread parked in {@link #awaitWorkers}, or null. */
+    private volatile Thread waiter;
 
     WorkerPool(int threads, String name) {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1, got " + threads);
@@ -91,10 +93,28 @@ final class WorkerPool implements AutoCloseable {
             for (int t = front; t < end; t++) k.run(segment, t, scratch[0]);
             size = nextClaim(back - end);
         }
-        while (running.get() != 0) Thread.onSpinWait();
+        awaitWorkers();
         kernel = null;
         arena = null;
         this.scratch = null;
+    }
+
+    /**
+     * Waits for the workers' last tasks: spinning briefly, then parked until the last worker done wakes it. A thread
+     * that spun for as long as a task runs would take a core from the JIT's compiler threads in a one-shot run, whose
+     * tasks run uncompiled for their first hundreds of milliseconds.
+     */
+    private void awaitWorkers() {
+        long deadline = System.nanoTime() + SPIN_NANOS;
+        while (running.get() != 0) {
+            if (System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            } else {
+                waiter = Thread.currentThread();
+                while (running.get() != 0) LockSupport.park(this); // a worker reads waiter after its decrement
+                waiter = null;
+            }
+        }
     }
 
     /**
@@ -131,7 +151,10 @@ final class WorkerPool implements AutoCloseable {
                 for (int t = start; t < back; t++) k.run(segment, t, mine);
                 size = nextClaim(start - front);
             }
-            running.decrementAndGet();
+            if (running.decrementAndGet() == 0) {
+                Thread w = waiter;
+                if (w != null) LockSupport.unpark(w);
+            }
         }
     }
 

@@ -53,6 +53,21 @@ public final class PackedConvWeights {
         return pack(g, weights, bias, arena, false);
     }
 
+    /**
+     * Weights {@link #pack} made earlier, as its {@link #segment} holds them (e.g. mapped from a cache file): checks the
+     * size the geometry needs, copies nothing.
+     */
+    public static PackedConvWeights ofPacked(ConvGeometry g, boolean hasBias, MemorySegment segment) {
+        Objects.requireNonNull(g, "geometry");
+        long biasOffset = (long) Blocking.blocks(g.outChannels()) * Blocking.blocks(g.inChannels()) * g.kernelH()
+                * g.kernelW() * Blocking.LANES * Blocking.LANES * Float.BYTES;
+        long bytes = biasOffset + (long) Blocking.blocks(g.outChannels()) * Blocking.LANES * Float.BYTES;
+        if (segment.byteSize() != bytes) {
+            throw new IllegalArgumentException("packed weights of " + g + ": expected " + bytes + " bytes, got " + segment.byteSize());
+        }
+        return new PackedConvWeights(g, segment, biasOffset, hasBias);
+    }
+
     private static PackedConvWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena,
                                           boolean vector) {
         Objects.requireNonNull(g, "geometry");

@@ -89,6 +89,25 @@ public final class WinogradWeights {
         return pack(g, weights, bias, arena, parts, false);
     }
 
+    /**
+     * Weights {@link #pack} made earlier for the same geometry and {@code parts}, as its {@link #segment} holds them
+     * (e.g. mapped from a cache file): checks the size, copies nothing.
+     */
+    public static WinogradWeights ofPacked(ConvGeometry g, int parts, MemorySegment segment) {
+        Objects.requireNonNull(g, "geometry");
+        if (!supports(g)) throw new IllegalArgumentException("Winograd F(4×4, 3×3) cannot run " + g);
+        if (parts < 1) throw new IllegalArgumentException("parts must be ≥ 1, got " + parts);
+        int outBlocks = Blocking.blocks(g.outChannels());
+        int[] partFirst = new int[Math.min(parts, outBlocks) + 1];
+        int[] groupFirst = groupsOf(outBlocks, partFirst);
+        long biasOffset = (long) outBlocks * XI * Blocking.padded(g.inChannels()) * Blocking.LANES * Float.BYTES;
+        long bytes = biasOffset + (long) outBlocks * Blocking.LANES * Float.BYTES;
+        if (segment.byteSize() != bytes) {
+            throw new IllegalArgumentException("Winograd weights of " + g + ": expected " + bytes + " bytes, got " + segment.byteSize());
+        }
+        return new WinogradWeights(g, segment, groupFirst, partFirst, biasOffset);
+    }
+
     /** With {@code vector} false, the transform runs lane by lane: the twin the vector transform is tested against. */
     static WinogradWeights pack(ConvGeometry g, MemorySegment weights, MemorySegment bias, Arena arena, int parts,
                                 boolean vector) {

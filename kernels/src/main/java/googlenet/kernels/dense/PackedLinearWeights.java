@@ -63,6 +63,38 @@ public final class PackedLinearWeights {
         return pack(channels, height, width, outFeatures, weight, bias, arena, false);
     }
 
+    /**
+     * Weights {@link #pack} made earlier for the same shape, as {@link #segment()} and {@link #paddedBias()} hold them
+     * (e.g. mapped from a cache file): checks the sizes, copies nothing.
+     */
+    public static PackedLinearWeights ofPacked(int channels, int height, int width, int outFeatures,
+                                               MemorySegment segment, float[] paddedBias) {
+        if (channels <= 0 || height <= 0 || width <= 0 || outFeatures <= 0) {
+            throw new IllegalArgumentException("linear shape must be positive: " + channels + "×" + height + "×"
+                    + width + " → " + outFeatures);
+        }
+        int c = Blocking.LANES;
+        int groups = Math.ceilDiv(Blocking.blocks(outFeatures), Linear.GROUP);
+        int k = Math.toIntExact((long) Blocking.blocks(channels) * height * width * c);
+        long bytes = (long) groups * k * Linear.GROUP * c * Float.BYTES;
+        if (segment.byteSize() != bytes || paddedBias.length != groups * Linear.GROUP * c) {
+            throw new IllegalArgumentException("packed linear weights " + channels + "×" + height + "×" + width + " → "
+                    + outFeatures + ": expected " + bytes + " bytes and " + groups * Linear.GROUP * c + " bias floats, got "
+                    + segment.byteSize() + " and " + paddedBias.length);
+        }
+        return new PackedLinearWeights(channels, height, width, outFeatures, k, groups, segment, paddedBias.clone());
+    }
+
+    /** The packed weights. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** The bias padded to the packed outputs (zeros past {@code outFeatures}): a copy. */
+    public float[] paddedBias() {
+        return bias.clone();
+    }
+
     private static PackedLinearWeights pack(int channels, int height, int width, int outFeatures, MemorySegment weight,
                                             MemorySegment bias, Arena arena, boolean vector) {
         if (weight == null || arena == null) {
