@@ -37,21 +37,27 @@ final class CompactTiles {
                      long pairIn, long pairOut) {
         in += arena.address();
         out += arena.address();
-        w += k.weights.address();
-        bias += k.weights.address();
+        w += k.weightsAddress;
+        bias += k.weightsAddress;
         int ob = code >> 4 & 0xf;
         int p = code & 0xf;
-        boolean pair = Conv2dVectorTiles.isPair(code);
-        boolean partial = Conv2dVectorTiles.isPartial(code);
+        // Arithmetic, not branches, on what differs between layers: a branch that one layer never takes is left out
+        // of C2's code for it, and the next layer that takes it sends the tile back to the interpreter.
+        int pair = Conv2dVectorTiles.pairBit(code);
+        int partial = Conv2dVectorTiles.partialBit(code);
+        int chans = C - partial * (C - k.lastBlockChannels);
+        int pixels = p + pair * (2 - p);
         long strideIn = Conv2dVectorTiles.stride(code) * PIX;
-        int chans = partial ? k.lastBlockChannels : C;
+        long pixelIn = strideIn + pair * (pairIn - strideIn);
+        long pixelOut = PIX + pair * (pairOut - PIX);
+        boolean twoChains = p == 1 && partial == 0;
         FloatVector floor = FloatVector.broadcast(S, k.floor);
         for (int b = 0; b < ob; b++) {
             long wb = w + b * k.weightBlockStride;
-            for (int px = 0; px < (pair ? 2 : p); px++) {
-                long x = in + (pair ? (px == 0 ? 0 : pairIn) : px * strideIn);
+            for (int px = 0; px < pixels; px++) {
+                long x = in + px * pixelIn;
                 FloatVector acc = FloatVector.fromMemorySegment(S, ALL, bias + b * PIX, NO);
-                if (p == 1 && !partial) {
+                if (twoChains) {
                     FloatVector odd = FloatVector.broadcast(S, -0f);
                     for (int t = 0; t < runs.length; t += 2) {
                         long xj = x + runs[t];
@@ -71,7 +77,7 @@ final class CompactTiles {
                         }
                     }
                 }
-                acc.max(floor).intoMemorySegment(ALL, out + b * k.outBlockStride + (pair ? (px == 0 ? 0 : pairOut) : px * PIX), NO);
+                acc.max(floor).intoMemorySegment(ALL, out + b * k.outBlockStride + px * pixelOut, NO);
             }
         }
     }

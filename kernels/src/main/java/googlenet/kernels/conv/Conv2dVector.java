@@ -30,6 +30,13 @@ final class Conv2dVector implements Kernel {
 
     // Read by the tiles.
     final MemorySegment weights;
+    /**
+     * {@code weights.address()}, read as a field by the compact tiles: the weights may be native memory or a mapped file
+     * (the engine's weight cache), and a compact tile calling {@code address()} on both kinds went back to the
+     * interpreter once C2 had compiled it for one. (The generated tiles keep calling {@code address()}: read as this
+     * field there, C2 left them boxing their vectors in the command line's tests, 3 of 5 warm-ups never steady.)
+     */
+    final long weightsAddress;
     /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */
     final long tapBytes;
     final long weightBlockStride;
@@ -144,6 +151,7 @@ final class Conv2dVector implements Kernel {
             this.weightBlockStride = w.blockOffset(1, 0, 0, 0);
             this.weightInBlockStride = w.blockOffset(0, 1, 0, 0);
         }
+        this.weightsAddress = weights.address();
         this.inBlockStride = in.blockStride();
         this.inRowStride = in.rowStride();
         this.outBlockStride = out.blockStride();

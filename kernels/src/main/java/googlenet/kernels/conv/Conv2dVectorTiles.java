@@ -67,6 +67,16 @@ final class Conv2dVectorTiles {
         return (code & 1 << 12) != 0;
     }
 
+    /** 1 for a pair's code, else 0 (no branch). */
+    static int pairBit(int code) {
+        return code >> 13 & 1;
+    }
+
+    /** 1 for a partial input block's code, else 0 (no branch). */
+    static int partialBit(int code) {
+        return code >> 12 & 1;
+    }
+
     static int stride(int code) {
         return code >> 8 & 0xf;
     }

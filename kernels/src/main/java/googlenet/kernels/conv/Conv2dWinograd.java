@@ -47,6 +47,8 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
     final ConvGeometry g;
     final WinogradWeights w;
+    /** {@code w.segment().address()}, a field: native or mapped weights alike (see Conv2dVector#weightsAddress). */
+    private final long weightsAddress;
     final boolean relu;
     /** Stored values are {@code max(y, floor)}: 0 for ReLU, −∞ otherwise (the identity). */
     final float floor;
@@ -72,6 +74,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
         }
         this.g = g;
         this.w = w;
+        this.weightsAddress = w.segment().address();
         this.relu = relu;
         this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         this.in = in;
@@ -203,7 +206,7 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
             }
         }
 
-        long weights = w.segment().address();
+        long weights = weightsAddress;
         long outImage = base + out.offset() + n * out.imageStride();
         int lastGroup = w.partFirst(byParts ? part + 1 : parts);
         for (int group = w.partFirst(byParts ? part : 0); group < lastGroup; group++) {

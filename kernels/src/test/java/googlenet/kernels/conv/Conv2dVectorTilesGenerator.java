@@ -140,6 +140,16 @@ public final class Conv2dVectorTilesGenerator {
         o.println("        return (code & 1 << 12) != 0;");
         o.println("    }");
         o.println();
+        o.println("    /** 1 for a pair's code, else 0 (no branch). */");
+        o.println("    static int pairBit(int code) {");
+        o.println("        return code >> 13 & 1;");
+        o.println("    }");
+        o.println();
+        o.println("    /** 1 for a partial input block's code, else 0 (no branch). */");
+        o.println("    static int partialBit(int code) {");
+        o.println("        return code >> 12 & 1;");
+        o.println("    }");
+        o.println();
         o.println("    static int stride(int code) {");
         o.println("        return code >> 8 & 0xf;");
         o.println("    }");
