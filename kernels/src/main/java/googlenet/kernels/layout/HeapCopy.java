@@ -4,10 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Copies floats between a caller's array and a native segment without touching the heap. The JDK's bulk
- * {@code MemorySegment.copy} from an array wraps it in a heap segment that escape analysis does not always
- * remove, and a Vector API loop boxes its vectors until C2 compiles it; a plain loop allocates nothing even
- * in the interpreter, and a session's run must allocate nothing.
+ * Copies floats between a caller's array and a native segment without touching the heap: the JDK's bulk copy between
+ * an array and a segment ({@code MemorySegment.copy(Object, int, MemorySegment, ValueLayout, long, int)} and back),
+ * which wraps nothing (the variant taking two segments needs the array wrapped in a heap segment, which escape
+ * analysis does not always remove). An element loop did this before: C2 compiled it with loop predicates from the
+ * warm-up's profile that the first real runs failed, 14–15 deoptimizations and recompilations after warm-up.
  */
 public final class HeapCopy {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -16,10 +17,10 @@ public final class HeapCopy {
     }
 
     public static void toSegment(float[] src, MemorySegment dst, long dstOffset, int count) {
-        for (int i = 0; i < count; i++) dst.set(FLOAT, dstOffset + (long) i * Float.BYTES, src[i]);
+        MemorySegment.copy(src, 0, dst, FLOAT, dstOffset, count);
     }
 
     public static void fromSegment(MemorySegment src, long srcOffset, float[] dst, int count) {
-        for (int i = 0; i < count; i++) dst[i] = src.get(FLOAT, srcOffset + (long) i * Float.BYTES);
+        MemorySegment.copy(src, FLOAT, srcOffset, dst, 0, count);
     }
 }
