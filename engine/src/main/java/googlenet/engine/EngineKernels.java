@@ -165,7 +165,12 @@ final class EngineKernels implements KernelBinder {
             PackedLinearWeights w = null;
             if (cached != null && cachedBias != null) {
                 try {
-                    w = PackedLinearWeights.ofPacked(in.channels(), in.height(), in.width(), out.channels(), cached,
+                    // Copied out of the mapping (4 MB for d2l): the linear kernel reads its weights through the Vector
+                    // API, whose shared memory-access code would see a second segment class, mapped beside native, and
+                    // that kind of profile pollution has left the conv tiles boxing in a JVM for good (the conv
+                    // kernels read the mapped weights by address, which does not).
+                    MemorySegment copy = arena.allocate(cached.byteSize(), 64).copyFrom(cached);
+                    w = PackedLinearWeights.ofPacked(in.channels(), in.height(), in.width(), out.channels(), copy,
                             cachedBias.toArray(ValueLayout.JAVA_FLOAT));
                 } catch (IllegalArgumentException e) { // another size: never used, packed again
                     cache.forget(name);
