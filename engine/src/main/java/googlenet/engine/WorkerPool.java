@@ -23,6 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class WorkerPool implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
+    /**
+     * How long the caller spins for the workers' last tasks before parking: long against a steady step's imbalance
+     * (tens of microseconds), short against a task that runs uncompiled in a one-shot run (milliseconds).
+     */
+    private static final long CALLER_SPIN_NANOS = 1_000_000;
 
     private final Thread[] workers;
     private final ReentrantLock lock = new ReentrantLock();
@@ -100,12 +105,12 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Waits for the workers' last tasks: spinning briefly, then parked until the last worker done wakes it. A thread
-     * that spun for as long as a task runs would take a core from the JIT's compiler threads in a one-shot run, whose
-     * tasks run uncompiled for their first hundreds of milliseconds.
+     * Waits for the workers' last tasks: spinning up to a millisecond, then parked until the last worker done wakes
+     * it. A thread that spun for as long as a task runs would take a core from the JIT's compiler threads in a one-shot
+     * run, whose tasks run uncompiled for their first hundreds of milliseconds.
      */
     private void awaitWorkers() {
-        long deadline = System.nanoTime() + SPIN_NANOS;
+        long deadline = System.nanoTime() + CALLER_SPIN_NANOS;
         while (running.get() != 0) {
             if (System.nanoTime() < deadline) {
                 Thread.onSpinWait();
