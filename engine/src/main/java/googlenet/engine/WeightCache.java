@@ -115,18 +115,30 @@ final class WeightCache {
         try {
             Files.createDirectories(file.getParent());
             tmp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            byte[] header = header(packed);
-            long dataStart = align(12 + header.length);
+            int headerLength = header(packed, 0).length; // the checksum is a fixed-size field: the length holds
+            long dataStart = align(12 + headerLength);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
+                // Through a heap array, not the segments' own ByteBuffer views: a file channel writing those (their
+                // sessions acquired by NIO) left the conv tiles of the same JVM boxing for good (the command line's
+                // tests: every warm-up after a one-shot run that saved a cache file stopped short of steady state).
+                CRC32C crc = new CRC32C();
+                byte[] chunk = new byte[1 << 20];
+                long at = dataStart;
+                for (MemorySegment s : packed.values()) {
+                    for (long done = 0; done < s.byteSize(); ) {
+                        int n = (int) Math.min(chunk.length, s.byteSize() - done);
+                        MemorySegment.copy(s, ValueLayout.JAVA_BYTE, done, chunk, 0, n);
+                        crc.update(chunk, 0, n);
+                        writeFully(ch, ByteBuffer.wrap(chunk, 0, n), at + done);
+                        done += n;
+                    }
+                    at = align(at + s.byteSize());
+                }
+                byte[] header = header(packed, (int) crc.getValue());
                 ByteBuffer prefix = ByteBuffer.allocate(12).putInt(MAGIC).putInt(VERSION).putInt(header.length).flip();
                 writeFully(ch, prefix, 0);
                 writeFully(ch, ByteBuffer.wrap(header), 12);
-                long at = dataStart;
-                for (MemorySegment s : packed.values()) {
-                    writeFully(ch, s.asByteBuffer(), at);
-                    at = align(at + s.byteSize());
-                }
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             LOG.log(Level.DEBUG, () -> "packed weights saved to " + file);
@@ -143,23 +155,21 @@ final class WeightCache {
         }
     }
 
-    private byte[] header(Map<String, MemorySegment> packed) throws IOException {
-        // Offsets are relative to the data's start, which follows the header: a first pass sizes the header.
+    /** The header: the key, each entry's name, offset (from the data's start) and length, the data's end, {@code crc}. */
+    private byte[] header(Map<String, MemorySegment> packed, int crc) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeLong(key);
         out.writeInt(packed.size());
         long at = 0;
-        CRC32C crc = new CRC32C();
         for (Map.Entry<String, MemorySegment> e : packed.entrySet()) {
             out.writeUTF(e.getKey());
             out.writeLong(at);
             out.writeLong(e.getValue().byteSize());
-            crc.update(e.getValue().asByteBuffer());
             at = align(at + e.getValue().byteSize());
         }
         out.writeLong(at);
-        out.writeInt((int) crc.getValue());
+        out.writeInt(crc);
         out.flush();
         return bytes.toByteArray();
     }
