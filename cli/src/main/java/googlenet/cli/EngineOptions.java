@@ -12,9 +12,9 @@ final class EngineOptions {
     boolean exact;
 
     @Option(names = "--no-weight-cache",
-            description = "Pack the weights again instead of mapping the ones an earlier run packed. They are kept in "
-                    + "$GOOGLENET_CACHE, else $XDG_CACHE_HOME/googlenet, else ~/.cache/googlenet (the 8 models used last, "
-                    + "65 MB for d2l); GOOGLENET_CACHE=off keeps none.")
+            description = "run and classify map the packed weights an earlier run kept (in $GOOGLENET_CACHE, else "
+                    + "$XDG_CACHE_HOME/googlenet, else ~/.cache/googlenet; the 8 models used last, 52 MB for d2l; "
+                    + "GOOGLENET_CACHE=off keeps none): pack them again instead. Other commands always pack.")
     boolean noWeightCache;
 
     /**
