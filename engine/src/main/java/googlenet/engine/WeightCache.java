@@ -119,9 +119,8 @@ final class WeightCache {
             long dataStart = align(12 + headerLength);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
-                // Through a heap array, not the segments' own ByteBuffer views: a file channel writing those (their
-                // sessions acquired by NIO) left the conv tiles of the same JVM boxing for good (the command line's
-                // tests: every warm-up after a one-shot run that saved a cache file stopped short of steady state).
+                // Through a heap array, not the segments' own ByteBuffer views: suspected (not shown) of leaving the
+                // conv tiles of the same JVM boxing, see docs/performance.md; the checksum is taken on the way.
                 CRC32C crc = new CRC32C();
                 byte[] chunk = new byte[1 << 20];
                 long at = dataStart;
