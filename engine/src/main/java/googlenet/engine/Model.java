@@ -42,6 +42,8 @@ public final class Model implements AutoCloseable {
     private final Map<Integer, Plan> plans = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Kept for the string table, which holds its entries weakly (see {@link InternedConstants}). */
+    private volatile List<String> internedConstants = List.of();
 
     private Model(Graph graph, Options options) {
         if (!graph.hasWeights()) throw new GraphException("graph '" + graph.name() + "' has no weights");
@@ -135,8 +137,24 @@ public final class Model implements AutoCloseable {
                 s.run(x, outputs[0]);
                 s.run(x, outputs);
             }
+            internConstants(s);
             LOG.log(report.steady() ? Level.DEBUG : Level.WARNING, report::toString);
             return report;
+        }
+    }
+
+    /** Interns the string constants of the code the session's runs execute (added to those of earlier warm-ups). */
+    private void internConstants(Session s) {
+        List<Class<?>> roots = new java.util.ArrayList<>(List.of(Session.class, WorkerPool.class));
+        s.kernelClasses().forEach(roots::add);
+        long start = System.nanoTime();
+        List<String> more = InternedConstants.reachableFrom(roots);
+        LOG.log(Level.DEBUG, () -> "interned " + more.size() + " string constants of the run's code in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms");
+        synchronized (this) {
+            Set<String> all = new java.util.LinkedHashSet<>(internedConstants);
+            all.addAll(more);
+            internedConstants = List.copyOf(all);
         }
     }
 

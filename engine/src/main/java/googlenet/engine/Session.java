@@ -149,6 +149,13 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** The classes of the plan's kernels, for {@link InternedConstants}. */
+    java.util.Set<Class<?>> kernelClasses() {
+        java.util.Set<Class<?>> classes = new java.util.LinkedHashSet<>();
+        for (Kernel k : kernels) classes.add(k.getClass());
+        return classes;
+    }
+
     /** Runs from and into float buffers (their positions are not changed). */
     public void run(FloatBuffer input, FloatBuffer output) {
         checkLength("input", input.remaining(), inputSize);
