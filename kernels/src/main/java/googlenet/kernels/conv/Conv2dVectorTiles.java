@@ -186,7 +186,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -200,8 +203,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -257,7 +260,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -271,8 +277,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -325,7 +331,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -339,8 +348,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -378,7 +387,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -392,8 +404,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -428,7 +440,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -442,13 +457,13 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
             a0_0_1 = x0_1.fma(w0_1, a0_0_1);
@@ -475,7 +490,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -489,8 +507,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -565,7 +583,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -579,8 +600,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -650,7 +671,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -664,8 +688,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -710,7 +734,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -724,8 +751,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -765,7 +792,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -779,15 +809,15 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
@@ -822,7 +852,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -836,8 +869,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -908,7 +941,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -922,8 +958,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -987,7 +1023,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1001,8 +1040,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1052,7 +1091,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1066,8 +1108,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1110,7 +1152,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1124,8 +1169,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1133,8 +1178,8 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
@@ -1176,7 +1221,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1190,8 +1238,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1269,7 +1317,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1283,8 +1334,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1353,7 +1404,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1367,8 +1421,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1419,7 +1473,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1433,8 +1490,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -1444,8 +1501,8 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
@@ -1482,7 +1539,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1496,8 +1556,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -1553,7 +1613,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1567,8 +1630,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -1621,7 +1684,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1635,8 +1701,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -1674,7 +1740,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1688,8 +1757,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -1727,7 +1796,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1741,8 +1813,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1817,7 +1889,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1831,8 +1906,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1902,7 +1977,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1916,8 +1994,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -1962,7 +2040,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1976,8 +2057,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -2020,7 +2101,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2034,8 +2118,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2106,7 +2190,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2120,8 +2207,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2185,7 +2272,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2199,8 +2289,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2250,7 +2340,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2264,8 +2357,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2311,7 +2404,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2325,8 +2421,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2404,7 +2500,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2418,8 +2517,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2488,7 +2587,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2502,8 +2604,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -2545,7 +2647,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2560,8 +2665,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -2617,7 +2722,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2632,8 +2740,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -2686,7 +2794,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2701,8 +2812,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -2740,7 +2851,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2755,8 +2869,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -2791,7 +2905,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2806,8 +2923,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -2833,7 +2950,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2848,8 +2968,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -2924,7 +3044,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -2939,8 +3062,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -3010,7 +3133,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3025,8 +3151,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -3071,7 +3197,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3086,8 +3215,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -3127,7 +3256,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3142,8 +3274,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -3176,7 +3308,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3191,8 +3326,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3263,7 +3398,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3278,8 +3416,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3343,7 +3481,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3358,8 +3499,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3409,7 +3550,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3424,8 +3568,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3468,7 +3612,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3483,8 +3630,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3523,7 +3670,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3538,8 +3688,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3617,7 +3767,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3632,8 +3785,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3702,7 +3855,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3717,8 +3873,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3769,7 +3925,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3784,8 +3943,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -3818,7 +3977,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3833,8 +3995,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -3890,7 +4052,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3905,8 +4070,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -3959,7 +4124,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -3974,8 +4142,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -4013,7 +4181,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4028,8 +4199,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
@@ -4067,7 +4238,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4082,8 +4256,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -4158,7 +4332,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4173,8 +4350,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -4244,7 +4421,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4259,8 +4439,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -4305,7 +4485,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4320,8 +4503,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -4364,7 +4547,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4379,8 +4565,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4451,7 +4637,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4466,8 +4655,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4531,7 +4720,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4546,8 +4738,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4597,7 +4789,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4612,8 +4807,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4659,7 +4854,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4674,8 +4872,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4753,7 +4951,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4768,8 +4969,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4838,7 +5039,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
         final int steps = runs.length / 2 * chans;
@@ -4853,8 +5057,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -4896,7 +5100,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -4910,15 +5117,15 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
             a0_0_1 = x0_1.fma(w0_1, a0_0_1);
@@ -4949,7 +5156,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -4963,8 +5173,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
@@ -4973,8 +5183,8 @@ final class Conv2dVectorTiles {
             final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, pairIn));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector x0_1 = FloatVector.broadcast(S, xs1.get(F, 0));
@@ -5016,7 +5226,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -5030,8 +5243,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -5043,8 +5256,8 @@ final class Conv2dVectorTiles {
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);
@@ -5096,7 +5309,10 @@ final class Conv2dVectorTiles {
         // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
         // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
         // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks.
+        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
+        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
+        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
+        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -5110,8 +5326,8 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = C;
             }
-            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES);
-            final MemorySegment wl0 = ws.asSlice(wj, wspan);
+            final MemorySegment xs0 = a.asSlice(xj, pairIn + Float.BYTES, 1);
+            final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector w2_0 = FloatVector.fromMemorySegment(S, wl0, wo2, NO);
@@ -5126,8 +5342,8 @@ final class Conv2dVectorTiles {
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES);
-            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan);
+            final MemorySegment xs1 = a.asSlice(xj + 1 * Float.BYTES, pairIn + Float.BYTES, 1);
+            final MemorySegment wl1 = ws.asSlice(wj + 1 * PIX, wspan, 1);
             final FloatVector w0_1 = FloatVector.fromMemorySegment(S, wl1, 0, NO);
             final FloatVector w1_1 = FloatVector.fromMemorySegment(S, wl1, wo1, NO);
             final FloatVector w2_1 = FloatVector.fromMemorySegment(S, wl1, wo2, NO);

@@ -247,7 +247,10 @@ public final class Conv2dVectorTilesGenerator {
         o.println("        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its");
         o.println("        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or");
         o.println("        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at");
-        o.println("        // constant or loop-invariant offsets in them need no bounds checks.");
+        o.println("        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines");
+        o.println("        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the");
+        o.println("        // JDK's whose call profile is sometimes empty, and C2 then left it out (\"low call site frequency\"): a slice");
+        o.println("        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.");
         o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
         String chans = partial ? "chans" : "C";
         if (partial) {
@@ -266,9 +269,9 @@ public final class Conv2dVectorTilesGenerator {
         o.println("                left = " + chans + ";");
         o.println("            }");
         for (int set = 0; set < sets; set++) {
-            o.printf("            final MemorySegment xs%d = a.asSlice(xj%s, %s);%n", set,
+            o.printf("            final MemorySegment xs%d = a.asSlice(xj%s, %s, 1);%n", set,
                     set == 0 ? "" : " + " + set + " * Float.BYTES", pair ? "pairIn + Float.BYTES" : inputSpan(p, s));
-            o.printf("            final MemorySegment wl%d = ws.asSlice(wj%s, wspan);%n", set,
+            o.printf("            final MemorySegment wl%d = ws.asSlice(wj%s, wspan, 1);%n", set,
                     set == 0 ? "" : " + " + set + " * PIX");
             for (int b = 0; b < ob; b++) {
                 o.printf("            final FloatVector w%d_%d = FloatVector.fromMemorySegment(S, wl%d, %s, NO);%n", b, set, set,
