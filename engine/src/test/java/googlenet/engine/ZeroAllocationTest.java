@@ -16,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * every worker thread, from the first run of every session: one made before the warm-up and one made after it.
  *
  * <p>It runs in a JVM of its own (see engine/pom.xml), as a service would: one model loaded, warmed up and run. In a
- * JVM that first ran other work (many models, memory-mapped files, heap segments), C2 sometimes recompiles the conv
- * register tiles into code that allocates on every call, for good (README, "Open defect"); warm-up then reports
- * itself not steady. This test checks the scenario the promise is made for; it does not claim more.
+ * JVM that first ran much other work (many models, memory-mapped files, heap segments), C2 has compiled the conv
+ * register tiles into code that allocates on every call, in two ways now fixed (docs/performance.md, "Zero allocation
+ * after warm-up"); warm-up reports itself not steady if it happens. This test checks the scenario the promise is made
+ * for; it does not claim more.
  */
 class ZeroAllocationTest {
     /** Runs per session; C2 compiled the last methods of a run 250–660 runs after warm-up before they were interned. */

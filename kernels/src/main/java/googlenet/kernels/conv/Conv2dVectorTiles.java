@@ -235,18 +235,18 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
-        a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
     private static void tile1x11s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -307,17 +307,17 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
     private static void tile1x6s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -368,12 +368,12 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
     private static void tile1x5s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -422,11 +422,11 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile1x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -473,7 +473,7 @@ final class Conv2dVectorTiles {
         }
         a0_0 = a0_0.add(a0_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
     }
 
     private static void tile2x10s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -547,26 +547,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
-        a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
     private static void tile2x9s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -637,24 +637,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
     private static void tile2x4s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -710,14 +710,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
     private static void tile2x3s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -770,12 +770,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
     private static void tile2x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -831,8 +831,8 @@ final class Conv2dVectorTiles {
         a1_0 = a1_0.add(a1_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
     }
 
     private static void tile3x6s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -904,24 +904,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
     private static void tile3x5s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -989,21 +989,21 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
     private static void tile3x3s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1063,15 +1063,15 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
     private static void tile3x2s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1127,12 +1127,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile3x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1196,9 +1196,9 @@ final class Conv2dVectorTiles {
         a2_0 = a2_0.add(a2_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
     private static void tile4x5s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1275,26 +1275,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
-        a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
     private static void tile4x4s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1366,22 +1366,22 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
     private static void tile4x2s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1443,14 +1443,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x1s1(Conv2dVector k, long in, long w, long bias, long out,
@@ -1522,10 +1522,10 @@ final class Conv2dVectorTiles {
         a3_0 = a3_0.add(a3_0_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
     private static void tile1x12s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1588,18 +1588,18 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
-        a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
     private static void tile1x11s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1660,17 +1660,17 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
     private static void tile1x6s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1721,12 +1721,12 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
     private static void tile1x5s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1775,11 +1775,11 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile2x10s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1853,26 +1853,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
-        a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
     private static void tile2x9s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -1943,24 +1943,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
     private static void tile2x4s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2016,14 +2016,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
     private static void tile2x3s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2076,12 +2076,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
     private static void tile3x6s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2153,24 +2153,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
     private static void tile3x5s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2238,21 +2238,21 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
     private static void tile3x3s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2312,15 +2312,15 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
     private static void tile3x2s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2376,12 +2376,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x5s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2458,26 +2458,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
-        a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
     private static void tile4x4s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2549,22 +2549,22 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
     private static void tile4x2s2(Conv2dVector k, long in, long w, long bias, long out,
@@ -2626,14 +2626,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
     private static void tile1x12s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2697,18 +2697,18 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
-        a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
     private static void tile1x11s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2770,17 +2770,17 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
     private static void tile1x6s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2832,12 +2832,12 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
     private static void tile1x5s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2887,11 +2887,11 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile1x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -2933,7 +2933,7 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
     }
 
     private static void tile2x10s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3008,26 +3008,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
-        a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
     private static void tile2x9s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3099,24 +3099,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
     private static void tile2x4s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3173,14 +3173,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
     private static void tile2x3s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3234,12 +3234,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
     private static void tile2x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3287,8 +3287,8 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
     }
 
     private static void tile3x6s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3361,24 +3361,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
     private static void tile3x5s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3447,21 +3447,21 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
     private static void tile3x3s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3522,15 +3522,15 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
     private static void tile3x2s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3587,12 +3587,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile3x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3645,9 +3645,9 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
     private static void tile4x5s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3725,26 +3725,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
-        a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
     private static void tile4x4s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3817,22 +3817,22 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
     private static void tile4x2s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3895,14 +3895,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x1s1p(Conv2dVector k, long in, long w, long bias, long out,
@@ -3960,10 +3960,10 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
     private static void tile1x12s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4027,18 +4027,18 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
-        a0_11.max(floor).intoMemorySegment(a, out + 11 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
     private static void tile1x11s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4100,17 +4100,17 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a0_10.max(floor).intoMemorySegment(a, out + 10 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
     private static void tile1x6s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4162,12 +4162,12 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
     private static void tile1x5s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4217,11 +4217,11 @@ final class Conv2dVectorTiles {
             left -= 1;
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
     private static void tile2x10s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4296,26 +4296,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a0_9.max(floor).intoMemorySegment(a, out + 9 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
-        a1_9.max(floor).intoMemorySegment(a, out + ob + 9 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a0_9).intoMemorySegment(a, out + 9 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
     private static void tile2x9s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4387,24 +4387,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a0_6.max(floor).intoMemorySegment(a, out + 6 * PIX, NO);
-        a0_7.max(floor).intoMemorySegment(a, out + 7 * PIX, NO);
-        a0_8.max(floor).intoMemorySegment(a, out + 8 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a1_6.max(floor).intoMemorySegment(a, out + ob + 6 * PIX, NO);
-        a1_7.max(floor).intoMemorySegment(a, out + ob + 7 * PIX, NO);
-        a1_8.max(floor).intoMemorySegment(a, out + ob + 8 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a0_6).intoMemorySegment(a, out + 6 * PIX, NO);
+        floor.max(a0_7).intoMemorySegment(a, out + 7 * PIX, NO);
+        floor.max(a0_8).intoMemorySegment(a, out + 8 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a1_6).intoMemorySegment(a, out + ob + 6 * PIX, NO);
+        floor.max(a1_7).intoMemorySegment(a, out + ob + 7 * PIX, NO);
+        floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
     private static void tile2x4s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4461,14 +4461,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
     private static void tile2x3s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4522,12 +4522,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
     private static void tile3x6s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4600,24 +4600,24 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a0_5.max(floor).intoMemorySegment(a, out + 5 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a1_5.max(floor).intoMemorySegment(a, out + ob + 5 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a2_5.max(floor).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a1_5).intoMemorySegment(a, out + ob + 5 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
     private static void tile3x5s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4686,21 +4686,21 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
     private static void tile3x3s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4761,15 +4761,15 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
     private static void tile3x2s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4826,12 +4826,12 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
     private static void tile4x5s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -4909,26 +4909,26 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a0_4.max(floor).intoMemorySegment(a, out + 4 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a1_4.max(floor).intoMemorySegment(a, out + ob + 4 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a2_4.max(floor).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
-        a3_4.max(floor).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a1_4).intoMemorySegment(a, out + ob + 4 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
     private static void tile4x4s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -5001,22 +5001,22 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a0_2.max(floor).intoMemorySegment(a, out + 2 * PIX, NO);
-        a0_3.max(floor).intoMemorySegment(a, out + 3 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a1_2.max(floor).intoMemorySegment(a, out + ob + 2 * PIX, NO);
-        a1_3.max(floor).intoMemorySegment(a, out + ob + 3 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a2_2.max(floor).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
-        a2_3.max(floor).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
-        a3_2.max(floor).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
-        a3_3.max(floor).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a0_2).intoMemorySegment(a, out + 2 * PIX, NO);
+        floor.max(a0_3).intoMemorySegment(a, out + 3 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
+        floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
+        floor.max(a2_3).intoMemorySegment(a, out + 2 * ob + 3 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a3_2).intoMemorySegment(a, out + 3 * ob + 2 * PIX, NO);
+        floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
     private static void tile4x2s2p(Conv2dVector k, long in, long w, long bias, long out,
@@ -5079,14 +5079,14 @@ final class Conv2dVectorTiles {
         }
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + 1 * PIX, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + 1 * PIX, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + 1 * PIX, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + 1 * PIX, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
     private static void tile1x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
@@ -5138,8 +5138,8 @@ final class Conv2dVectorTiles {
         a0_0 = a0_0.add(a0_0_1);
         a0_1 = a0_1.add(a0_1_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + pairOut, NO);
     }
 
     private static void tile2x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
@@ -5203,10 +5203,10 @@ final class Conv2dVectorTiles {
         a1_1 = a1_1.add(a1_1_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + pairOut, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + pairOut, NO);
     }
 
     private static void tile3x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
@@ -5281,12 +5281,12 @@ final class Conv2dVectorTiles {
         a2_1 = a2_1.add(a2_1_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + pairOut, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + pairOut, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
     }
 
     private static void tile4x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
@@ -5372,13 +5372,13 @@ final class Conv2dVectorTiles {
         a3_1 = a3_1.add(a3_1_1);
         final FloatVector floor = FloatVector.broadcast(S, k.floor);
         final long ob = k.outBlockStride;
-        a0_0.max(floor).intoMemorySegment(a, out, NO);
-        a0_1.max(floor).intoMemorySegment(a, out + pairOut, NO);
-        a1_0.max(floor).intoMemorySegment(a, out + ob, NO);
-        a1_1.max(floor).intoMemorySegment(a, out + ob + pairOut, NO);
-        a2_0.max(floor).intoMemorySegment(a, out + 2 * ob, NO);
-        a2_1.max(floor).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
-        a3_0.max(floor).intoMemorySegment(a, out + 3 * ob, NO);
-        a3_1.max(floor).intoMemorySegment(a, out + 3 * ob + pairOut, NO);
+        floor.max(a0_0).intoMemorySegment(a, out, NO);
+        floor.max(a0_1).intoMemorySegment(a, out + pairOut, NO);
+        floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
+        floor.max(a1_1).intoMemorySegment(a, out + ob + pairOut, NO);
+        floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
+        floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
+        floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
+        floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + pairOut, NO);
     }
 }

@@ -296,13 +296,16 @@ public final class Conv2dVectorTilesGenerator {
                 }
             }
         }
+        // floor.max(sum), not sum.max(floor): the call then dispatches on the freshly made floor, whose class C2 knows,
+        // not on a loop's sum, whose class it may have to speculate on from profiles the whole JVM shares (when those
+        // had too many failed class checks, the epilogue's max ran the Java fallback and boxed, for good).
         o.println("        final FloatVector floor = FloatVector.broadcast(S, k.floor);");
         if (ob > 1) {
             o.println("        final long ob = k.outBlockStride;");
         }
         for (int b = 0; b < ob; b++) {
             for (int q = 0; q < px; q++) {
-                o.printf("        %s.max(floor).intoMemorySegment(a, out%s%s, NO);%n", acc(b, q, 0),
+                o.printf("        floor.max(%s).intoMemorySegment(a, out%s%s, NO);%n", acc(b, q, 0),
                         b == 0 ? "" : b == 1 ? " + ob" : " + " + b + " * ob",
                         q == 0 ? "" : pair ? " + pairOut" : " + " + q + " * PIX");
             }
