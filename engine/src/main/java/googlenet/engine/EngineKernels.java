@@ -165,8 +165,8 @@ final class EngineKernels implements KernelBinder {
                 try {
                     // Copied out of the mapping (4 MB for d2l), a precaution: the linear kernel reads its weights
                     // through the Vector API, whose shared memory-access code would otherwise see mapped segments beside
-                    // native ones, the kind of profile pollution the README's open defect is about (not shown to
-                    // matter here; the conv kernels read mapped weights by address).
+                    // native ones, the kind of JVM-wide profile pollution that made conv tiles allocate (docs/
+                    // performance.md; not shown to matter here; the conv kernels read mapped weights by address).
                     MemorySegment copy = arena.allocate(cached.byteSize(), 64).copyFrom(cached);
                     w = PackedLinearWeights.ofPacked(in.channels(), in.height(), in.width(), out.channels(), copy,
                             cachedBias.toArray(ValueLayout.JAVA_FLOAT));

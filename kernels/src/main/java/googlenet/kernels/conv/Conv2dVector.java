@@ -31,11 +31,9 @@ final class Conv2dVector implements Kernel {
     // Read by the tiles.
     final MemorySegment weights;
     /**
-     * {@code weights.address()}, read as a field by the compact tiles: the weights may be native memory or a mapped file
-     * (the engine's weight cache), and a compact tile calling {@code address()} on both kinds went back to the
-     * interpreter once C2 had compiled it for one. (The generated tiles keep calling {@code address()}: with this field
-     * there, the command line's tests once had 3 of 5 warm-ups never steady; the cause may have been the mapped linear
-     * weights the engine now copies, but that was not measured again.)
+     * {@code weights.address()}, read as a field by the tiles: the weights may be native memory or a mapped file (the
+     * engine's weight cache), and a tile calling {@code address()} on both kinds went back to the interpreter once C2
+     * had compiled it for one.
      */
     final long weightsAddress;
     /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */

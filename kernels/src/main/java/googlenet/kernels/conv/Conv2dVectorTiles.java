@@ -96,8 +96,8 @@ final class Conv2dVectorTiles {
                      long[] runs, long pairIn, long pairOut) {
         in += arena.address();
         out += arena.address();
-        w += k.weights.address();
-        bias += k.weights.address();
+        w += k.weightsAddress;
+        bias += k.weightsAddress;
         switch (code) {
             case 0x11c -> tile1x12s1(k, in, w, bias, out, runs);
             case 0x11b -> tile1x11s1(k, in, w, bias, out, runs);

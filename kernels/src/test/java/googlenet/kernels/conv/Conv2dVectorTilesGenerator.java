@@ -169,8 +169,8 @@ public final class Conv2dVectorTilesGenerator {
         o.println("                     long[] runs, long pairIn, long pairOut) {");
         o.println("        in += arena.address();");
         o.println("        out += arena.address();");
-        o.println("        w += k.weights.address();");
-        o.println("        bias += k.weights.address();");
+        o.println("        w += k.weightsAddress;");
+        o.println("        bias += k.weightsAddress;");
         o.println("        switch (code) {");
         for (int part = 0; part < 2; part++) {
             for (int s : STRIDES) {
