@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static googlenet.cli.CliTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** eval, demo and classify with builtin:d2l-fashion, checked against PyTorch's predictions for the shipped samples. */
@@ -81,6 +82,7 @@ class FashionCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("/20 correct"), r.out());
         assertTrue(r.out().contains("confusion matrix (rows: true class"), r.out());
+        assertFalse(r.out().contains("JIT warm-up"), "20 images (≤ EvalCommand.ONCE_IMAGES) run without a warm-up: " + r.out());
     }
 
     @Test
