@@ -84,13 +84,14 @@ final class CompactTiles {
 
     /**
      * What {@link Conv2dWinogradVector} multiplies for the same arguments (see {@link Conv2dWinograd#multiply}): each
-     * {@code M[b][p]} from zero over the input channels in order.
+     * {@code M[b][p]} from zero (or with {@code more} from what {@code m} holds) over the input channels in order.
      */
-    static void multiply(long v, long u, long m, int icBlocks, int blocks) {
+    static void multiply(long v, long u, long m, int icBlocks, int blocks, boolean more) {
         int tiles = Conv2dWinograd.P;
         for (int b = 0; b < blocks; b++) {
             for (int p = 0; p < tiles; p++) {
-                FloatVector acc = FloatVector.zero(S);
+                long slot = m + (long) (b * tiles + p) * Conv2dWinograd.XI * PIX;
+                FloatVector acc = more ? FloatVector.fromMemorySegment(S, ALL, slot, NO) : FloatVector.zero(S);
                 long x = v + p * PIX;
                 long w = u + b * PIX;
                 for (int icb = 0; icb < icBlocks; icb++, x += tiles * PIX) {
@@ -98,7 +99,7 @@ final class CompactTiles {
                         acc = step(x + i * Float.BYTES, w, acc);
                     }
                 }
-                acc.intoMemorySegment(ALL, m + (long) (b * tiles + p) * Conv2dWinograd.XI * PIX, NO);
+                acc.intoMemorySegment(ALL, slot, NO);
             }
         }
     }

@@ -58,8 +58,8 @@ public final class AvgPool {
                  int padTop, int padLeft, int padBottom, int padRight, boolean countIncludePad, boolean relu) {
             this(in, out, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight, countIncludePad,
                     relu, checked(in, out, kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight),
-                    PoolSupport.rowsPerTile(out.height(), out.width()),
-                    Math.ceilDiv(out.height(), PoolSupport.rowsPerTile(out.height(), out.width())));
+                    PoolSupport.rowsPerTile(out.height(), out.width(), strideH),
+                    Math.ceilDiv(out.height(), PoolSupport.rowsPerTile(out.height(), out.width(), strideH)));
         }
 
         private static int checked(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW, int strideH,
