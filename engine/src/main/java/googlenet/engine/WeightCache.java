@@ -51,7 +51,8 @@ import java.util.zip.CRC32C;
 final class WeightCache {
     private static final System.Logger LOG = System.getLogger(WeightCache.class.getName());
     private static final int MAGIC = 0x474E5057; // "GNPW"
-    private static final int VERSION = 1;
+    /** 2: which convolutions are Winograd depends on their input channels too (WinogradWeights#pays). */
+    private static final int VERSION = 2;
     /** Files kept in the folder: the most recently used. */
     static final int KEEP = 8;
     private static final long ALIGN = 64;

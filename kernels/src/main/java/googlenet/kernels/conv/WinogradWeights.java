@@ -242,12 +242,15 @@ public final class WinogradWeights {
     }
 
     /**
-     * Whether Winograd pays on an output of {@code outH × outW}: at least 16 tiles of 4×4 (14×14 and up). On fewer
-     * (GoogLeNet's 7×7 layers: 4 tiles), each transformed weight, 4× the direct ones in bytes, serves so few tiles
-     * that streaming the weights from memory costs more than the direct convolution's multiplies.
+     * Whether Winograd pays for {@code inChannels} on an output of {@code outH × outW}: at least 16 tiles of 4×4 (14×14
+     * and up), and beyond 16 tiles or 32 input channels. On fewer tiles (GoogLeNet's 7×7 layers: 4), each transformed
+     * weight, 4× the direct ones in bytes, serves so few tiles that streaming the weights from memory costs more than
+     * the direct convolution's multiplies; on 16 tiles with 1 or 2 input blocks the transforms cost more than the
+     * product saves (torchvision's 16→48 … 32→128 at 14×14: each 4–10 µs faster direct on one thread, 5–12 µs on two).
      */
-    public static boolean pays(int outH, int outW) {
-        return (long) ((outH + 3) / 4) * ((outW + 3) / 4) >= MIN_TILES;
+    public static boolean pays(int inChannels, int outH, int outW) {
+        long tiles = (long) ((outH + 3) / 4) * ((outW + 3) / 4);
+        return tiles >= MIN_TILES && (tiles > MIN_TILES || inChannels > 32);
     }
 
     /** Tiles an output needs for Winograd; {@code -Dgooglenet.winograd.minTiles=N} sets it for experiments. */
