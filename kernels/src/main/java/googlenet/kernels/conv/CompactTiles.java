@@ -84,14 +84,13 @@ final class CompactTiles {
 
     /**
      * What {@link Conv2dWinogradVector} multiplies for the same arguments (see {@link Conv2dWinograd#multiply}): each
-     * {@code M[b][p]} from zero (or with {@code more} from what {@code m} holds) over the input channels in order.
+     * {@code M[b][p]} from zero over the input channels in order.
      */
-    static void multiply(long v, long u, long m, int icBlocks, int blocks, boolean more) {
+    static void multiply(long v, long u, long m, int icBlocks, int blocks) {
         int tiles = Conv2dWinograd.P;
         for (int b = 0; b < blocks; b++) {
             for (int p = 0; p < tiles; p++) {
-                long slot = m + (long) (b * tiles + p) * Conv2dWinograd.XI * PIX;
-                FloatVector acc = more ? FloatVector.fromMemorySegment(S, ALL, slot, NO) : FloatVector.zero(S);
+                FloatVector acc = FloatVector.zero(S);
                 long x = v + p * PIX;
                 long w = u + b * PIX;
                 for (int icb = 0; icb < icBlocks; icb++, x += tiles * PIX) {
@@ -99,7 +98,7 @@ final class CompactTiles {
                         acc = step(x + i * Float.BYTES, w, acc);
                     }
                 }
-                acc.intoMemorySegment(ALL, slot, NO);
+                acc.intoMemorySegment(ALL, m + (long) (b * tiles + p) * Conv2dWinograd.XI * PIX, NO);
             }
         }
     }

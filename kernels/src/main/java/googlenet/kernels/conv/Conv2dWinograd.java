@@ -38,14 +38,6 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
      * (3 blocks of P tiles) at up to 192 input channels, so that such a layer streams its weights once.
      */
     private static final long UNIT_BUDGET = 768 * 1024;
-    /**
-     * Input blocks per pass of the product over a unit's blocks of tiles: each position's weights are read from memory
-     * by the first block of tiles and from L1 by the others, so a pass over all input channels at once read them in
-     * one burst at the FMAs' pace (memory-bound) and then not at all (FMA-bound). Passes of 4 input blocks (16 KB of
-     * weights for 4 output blocks) take turns between the two, and the partial sums go through {@code M}, in the same
-     * order: 128→256 at 12×24 with weights from memory 547–663 → 418–439 µs, the same with cached weights (324 µs).
-     */
-    static final int CHANNEL_CHUNK = 4;
     static final int XI = WinogradWeights.XI;
     static final int GROUP = WinogradWeights.GROUP;
     /** All of memory, addressed absolutely (see Conv2dVectorTiles#ALL); {@link #checkArena} checks the bounds. */
@@ -131,12 +123,11 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
 
     /**
      * One position's product for P tiles × {@code blocks} output blocks (1–4): {@code M[b][p] = Σ_ic V[p][ic]·U[ic][b]}
-     * over {@code icBlocks·c} input channels in order, starting from zero, or with {@code more} from what {@code m}
-     * holds (the sums over the channels before these, which continue in the same order). {@code V[p][ic]} is at
+     * over {@code icBlocks·c} input channels in order, starting from zero. {@code V[p][ic]} is at
      * {@code v + (ic / c)·P·PIX + p·PIX + (ic % c)·4}, the c lanes of {@code U[ic][b]} at
      * {@code u + (ic·blocks + b)·PIX}; {@code M[b][p]} goes to {@code m + (b·P + p)·XI·PIX}.
      */
-    abstract void multiply(long v, long u, long m, int icBlocks, int blocks, boolean more);
+    abstract void multiply(long v, long u, long m, int icBlocks, int blocks);
 
     /**
      * {@code Aᵀ·M·A} of the 36 pixels at {@code m} (position ξ at {@code m + ξ·PIX}), plus the c lanes of the bias at
@@ -222,12 +213,9 @@ abstract sealed class Conv2dWinograd implements Kernel permits Conv2dWinogradVec
             int ob = w.blocks(group);
             long u = weights + w.groupOffset(group);
             for (int xi = 0; xi < XI; xi++, u += w.xiStride(group)) {
-                for (int icb = 0; icb < inBlocks; icb += CHANNEL_CHUNK) {
-                    int chunk = Math.min(CHANNEL_CHUNK, inBlocks - icb);
-                    for (int k = 0; k < blocks; k++) {
-                        multiply(v + xi * vXi + ((long) k * inBlocks + icb) * P * PIX, u + (long) icb * C * ob * PIX,
-                                m + ((long) k * GROUP * P * XI + xi) * PIX, chunk, ob, icb > 0);
-                    }
+                for (int k = 0; k < blocks; k++) {
+                    multiply(v + xi * vXi + (long) k * inBlocks * P * PIX, u,
+                            m + ((long) k * GROUP * P * XI + xi) * PIX, inBlocks, ob);
                 }
             }
             for (int b = 0; b < ob; b++) {

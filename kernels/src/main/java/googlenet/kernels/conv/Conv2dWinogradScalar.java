@@ -44,11 +44,11 @@ final class Conv2dWinogradScalar extends Conv2dWinograd {
     }
 
     @Override
-    void multiply(long v, long u, long m, int icBlocks, int blocks, boolean more) {
+    void multiply(long v, long u, long m, int icBlocks, int blocks) {
         for (int b = 0; b < blocks; b++) {
             for (int p = 0; p < P; p++) {
                 for (long l = 0; l < PIX; l += Float.BYTES) {
-                    float acc = more ? get(m + (b * P + p) * XI * PIX + l) : 0f;
+                    float acc = 0f;
                     for (int ic = 0; ic < icBlocks * C; ic++) {
                         float x = get(v + (long) (ic / C) * P * PIX + p * PIX + (ic % C) * Float.BYTES);
                         acc = Math.fma(x, get(u + ((long) ic * blocks + b) * PIX + l), acc);

@@ -57,31 +57,24 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         d1.fma(four, d3.fma(minusFive, d5)).intoMemorySegment(ALL, dst + 5 * ds, NO);
     }
 
-    /**
-     * One method per block count: each keeps its accumulators in registers (4 × 6 = 24 of 32 at most), starting from
-     * zero or, with {@code more}, from the partial sums in {@code m}.
-     */
+    /** One method per block count: each keeps its accumulators in registers (4 × 6 = 24 of 32 at most). */
     @Override
-    void multiply(long v, long u, long m, int icBlocks, int blocks, boolean more) {
+    void multiply(long v, long u, long m, int icBlocks, int blocks) {
         if (compact) {
-            CompactTiles.multiply(v, u, m, icBlocks, blocks, more);
+            CompactTiles.multiply(v, u, m, icBlocks, blocks);
             return;
         }
         switch (blocks) {
-            case 4 -> multiply4(v, u, m, icBlocks, more);
-            case 3 -> multiply3(v, u, m, icBlocks, more);
-            case 2 -> multiply2(v, u, m, icBlocks, more);
-            default -> multiply1(v, u, m, icBlocks, more);
+            case 4 -> multiply4(v, u, m, icBlocks);
+            case 3 -> multiply3(v, u, m, icBlocks);
+            case 2 -> multiply2(v, u, m, icBlocks);
+            default -> multiply1(v, u, m, icBlocks);
         }
     }
 
-    private static void multiply4(long v, long u, long m, int icBlocks, boolean more) {
-        FloatVector a00 = start(m, 0, more), a01 = start(m, 1, more), a02 = start(m, 2, more), a03 = start(m, 3, more),
-                a04 = start(m, 4, more), a05 = start(m, 5, more), a10 = start(m, 6, more), a11 = start(m, 7, more),
-                a12 = start(m, 8, more), a13 = start(m, 9, more), a14 = start(m, 10, more), a15 = start(m, 11, more),
-                a20 = start(m, 12, more), a21 = start(m, 13, more), a22 = start(m, 14, more), a23 = start(m, 15, more),
-                a24 = start(m, 16, more), a25 = start(m, 17, more), a30 = start(m, 18, more), a31 = start(m, 19, more),
-                a32 = start(m, 20, more), a33 = start(m, 21, more), a34 = start(m, 22, more), a35 = start(m, 23, more);
+    private static void multiply4(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z, a30 = z, a31 = z, a32 = z, a33 = z, a34 = z, a35 = z;
         for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
             for (int i = 0; i < C; i++, u += 4 * PIX) {
                 final long x = v + i * Float.BYTES;
@@ -129,12 +122,9 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         a35.intoMemorySegment(ALL, m + 23L * XI * PIX, NO);
     }
 
-    private static void multiply3(long v, long u, long m, int icBlocks, boolean more) {
-        FloatVector a00 = start(m, 0, more), a01 = start(m, 1, more), a02 = start(m, 2, more), a03 = start(m, 3, more),
-                a04 = start(m, 4, more), a05 = start(m, 5, more), a10 = start(m, 6, more), a11 = start(m, 7, more),
-                a12 = start(m, 8, more), a13 = start(m, 9, more), a14 = start(m, 10, more), a15 = start(m, 11, more),
-                a20 = start(m, 12, more), a21 = start(m, 13, more), a22 = start(m, 14, more), a23 = start(m, 15, more),
-                a24 = start(m, 16, more), a25 = start(m, 17, more);
+    private static void multiply3(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z;
         for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
             for (int i = 0; i < C; i++, u += 3 * PIX) {
                 final long x = v + i * Float.BYTES;
@@ -175,10 +165,9 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         a25.intoMemorySegment(ALL, m + 17L * XI * PIX, NO);
     }
 
-    private static void multiply2(long v, long u, long m, int icBlocks, boolean more) {
-        FloatVector a00 = start(m, 0, more), a01 = start(m, 1, more), a02 = start(m, 2, more), a03 = start(m, 3, more),
-                a04 = start(m, 4, more), a05 = start(m, 5, more), a10 = start(m, 6, more), a11 = start(m, 7, more),
-                a12 = start(m, 8, more), a13 = start(m, 9, more), a14 = start(m, 10, more), a15 = start(m, 11, more);
+    private static void multiply2(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z;
         for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
             for (int i = 0; i < C; i++, u += 2 * PIX) {
                 final long x = v + i * Float.BYTES;
@@ -212,9 +201,9 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         a15.intoMemorySegment(ALL, m + 11L * XI * PIX, NO);
     }
 
-    private static void multiply1(long v, long u, long m, int icBlocks, boolean more) {
-        FloatVector a00 = start(m, 0, more), a01 = start(m, 1, more), a02 = start(m, 2, more), a03 = start(m, 3, more),
-                a04 = start(m, 4, more), a05 = start(m, 5, more);
+    private static void multiply1(long v, long u, long m, int icBlocks) {
+        final FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z;
         for (int icb = 0; icb < icBlocks; icb++, v += P * PIX) {
             for (int i = 0; i < C; i++, u += 1 * PIX) {
                 final long x = v + i * Float.BYTES;
@@ -277,11 +266,6 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
         d34.fma(FloatVector.broadcast(S, 2f), d12).intoMemorySegment(ALL, dst + ds, NO);
         p34.fma(FloatVector.broadcast(S, 4f), p12).intoMemorySegment(ALL, dst + 2 * ds, NO);
         d34.fma(FloatVector.broadcast(S, 8f), d12).add(m5).intoMemorySegment(ALL, dst + 3 * ds, NO);
-    }
-
-    /** An accumulator's start: zero, or with {@code more} what an earlier call left in slot {@code slot} of {@code m}. */
-    private static FloatVector start(long m, int slot, boolean more) {
-        return more ? load(m + slot * XI * PIX) : FloatVector.zero(S);
     }
 
     private static FloatVector load(long address) {
