@@ -53,8 +53,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON object instead of the report.")
     boolean json;
 
-    /** Set once the model is warmed up; read by the report, also from the Ctrl-C hook. */
-    /** Null when the evaluation was short enough to run without one. */
+    /**
+     * Set once the model is warmed up; read by the report, also from the Ctrl-C hook. Null when the evaluation was short
+     * enough to run without one (see {@link #ONCE_IMAGES}).
+     */
     private volatile WarmUpReport warmUp;
 
     /**

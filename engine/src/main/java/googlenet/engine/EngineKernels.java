@@ -70,8 +70,8 @@ final class EngineKernels implements KernelBinder {
     /**
      * Packs every convolution's weights: transformed for Winograd F(4×4, 3×3) where it applies (3×3, stride 1) and
      * pays (an output of at least 16 tiles; at 16, more than 32 input channels: see {@link WinogradWeights#pays}) unless
-     * {@code exact}, else in the blocked layout of the direct kernels. The Winograd weights' output blocks are cut into one part per thread
-     * ({@code threads}), so that a small layer's tasks split evenly.
+     * {@code exact}, else in the blocked layout of the direct kernels. The Winograd weights' output blocks are cut into
+     * one part per thread ({@code threads}), so that a small layer's tasks split evenly.
      */
     EngineKernels(Graph graph, Arena arena, boolean exact, int threads, boolean compact, Path cacheFolder) {
         this.graph = graph;
