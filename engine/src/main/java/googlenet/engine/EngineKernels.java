@@ -18,6 +18,7 @@ import googlenet.graph.op.Op;
 import googlenet.graph.op.Relu;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
 import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.conv.ConvGeometry;
 import googlenet.kernels.conv.PackedConvWeights;
@@ -243,6 +244,21 @@ final class EngineKernels implements KernelBinder {
 
     private static GraphException unsupported(Node node) {
         return new GraphException("node '" + node.name() + "' (" + node.op().typeName() + "): no kernel for this op");
+    }
+
+    /** A direct convolution (with or without a fused ReLU) of at most one block of input channels. */
+    @Override
+    public boolean readsPlainInput(Node node) {
+        boolean reluOrNothing = !(node.op() instanceof Fused f) || f.epilogue() instanceof Relu;
+        return reluOrNothing && producer(node) instanceof Conv2d c && packedConvs.containsKey(node.name())
+                && Conv2dKernels.readsPlainInput(geometry(c));
+    }
+
+    @Override
+    public Kernel computeFromPlain(Node node, PlainTensor in, BlockedTensor out) {
+        if (!readsPlainInput(node)) throw new IllegalArgumentException("node '" + node.name() + "' cannot read plain input");
+        Conv2d c = (Conv2d) producer(node);
+        return Conv2dKernels.create(geometry(c), packedConvs.get(node.name()), node.op() instanceof Fused, in, out, compact);
     }
 
     @Override

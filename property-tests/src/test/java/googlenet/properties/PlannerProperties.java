@@ -14,6 +14,9 @@ import googlenet.graph.op.Flatten;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
+import googlenet.graph.op.Conv2d;
+import googlenet.graph.op.Fused;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -118,6 +121,19 @@ class PlannerProperties {
             return record(new Bound("compute", inputs, output, -1, 0));
         }
 
+        /**
+         * A convolution of an odd number of input channels (the random nets have 1–8) reads the input plain, others get
+         * it packed: both plans occur (the engine's rule, at most one block of channels, would take every net here).
+         */
+        public boolean readsPlainInput(Node node) {
+            Object op = node.op() instanceof Fused f ? f.producer() : node.op();
+            return op instanceof Conv2d c && c.inChannels() % 2 == 1;
+        }
+
+        public Kernel computeFromPlain(Node node, PlainTensor input, BlockedTensor output) {
+            return record(new Bound("fromPlain", List.of(), output, input.offset(), 0));
+        }
+
         public Kernel packInput(long plainOffset, BlockedTensor output) {
             return record(new Bound("pack", List.of(), output, plainOffset, 0));
         }
@@ -133,6 +149,8 @@ class PlannerProperties {
 
     private static final AtomicInteger IN_PLACE = new AtomicInteger();
     private static final AtomicInteger COPIED = new AtomicInteger();
+    private static final AtomicInteger PACKED = new AtomicInteger();
+    private static final AtomicInteger READ_PLAIN = new AtomicInteger();
 
     @Test
     void plansOfRandomNetworksReadWhatWasWrittenAndNothingLiveIsOverwritten() {
@@ -155,6 +173,9 @@ class PlannerProperties {
         // The generator must exercise both concat placements, or the property proves less than it says.
         assertTrue(Properties.tries() < 50 || IN_PLACE.get() > 0 && COPIED.get() > 0,
                 "concats in place " + IN_PLACE + ", copied " + COPIED);
+        // And both ways to read the input: packed, and plain by its only reader.
+        assertTrue(Properties.tries() < 50 || PACKED.get() > 0 && READ_PLAIN.get() > 0,
+                "input packed " + PACKED + ", read plain " + READ_PLAIN);
     }
 
     /** A symbolic run of a plan: every float of the arena carries the id of the tensor that last wrote it. */
@@ -201,9 +222,11 @@ class PlannerProperties {
                 String at = what + ": step " + s + " (" + info.op() + " " + info.node() + ")";
                 noAliasing(at, b, inputBytes);
                 switch (b.kind()) {
-                    case "pack" -> {
+                    case "pack", "fromPlain" -> {
+                        if (b.plain() != plan.inputOffset()) throw new AssertionError(at + ": reads the input at " + b.plain());
                         expectRange(at, plan.inputOffset(), inputBytes, id("input:plain"));
                         tagView(b.output(), id(node.name()));
+                        (b.kind().equals("pack") ? PACKED : READ_PLAIN).incrementAndGet();
                     }
                     case "unpack" -> {
                         expectValue(at, b.inputs().getFirst(), node.name());
@@ -238,7 +261,7 @@ class PlannerProperties {
             List<long[]> reads = new ArrayList<>();
             List<long[]> writes = new ArrayList<>();
             for (BlockedTensor in : b.inputs()) reads.addAll(regions(in));
-            if (b.kind().equals("pack")) reads.add(new long[] {plan.inputOffset(), plan.inputOffset() + inputBytes});
+            if (b.kind().equals("pack") || b.kind().equals("fromPlain")) reads.add(new long[] {plan.inputOffset(), plan.inputOffset() + inputBytes});
             if (b.output() != null) writes.addAll(regions(b.output()));
             if (b.kind().equals("unpack")) {
                 BlockedTensor t = b.inputs().getFirst();

@@ -10,6 +10,7 @@ import googlenet.graph.op.Input;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +22,11 @@ import java.util.Map;
  * Compiles a graph that went through the passes into a {@link Plan}: one step per computing node, every
  * tensor a buffer with a lifetime over the step order, concats placed in place where their slices are
  * aligned to the channel block, buffers placed in one arena by {@link ArenaPlanner}, then kernels bound
- * to the final views.
+ * to the final views. The input is copied in plain (NCHW); it is packed to the blocked layout by a first step, unless
+ * its only reader can read it plain (a first convolution of at most one block of channels: the RGB stem).
  */
 public final class PlanBuilder {
-    private enum Kind { PACK, UNPACK, COPY, COMPUTE }
+    private enum Kind { PACK, UNPACK, COPY, COMPUTE, COMPUTE_FROM_PLAIN }
 
     private record PendingStep(Node node, Kind kind, List<Value> inputs, Value output, int channelOffset, Buffer plain) {
     }
@@ -50,12 +52,20 @@ public final class PlanBuilder {
         if (inputs.size() != 1) throw new GraphException("graph '" + graph.name() + "' has " + inputs.size() + " inputs; one is supported");
         placeConcats();
         Buffer inputPlain = null;
+        String plainReader = null;
         for (Node node : graph.nodes()) {
             switch (node.op()) {
                 case Input _ -> {
                     inputPlain = buffer(node.name() + ":plain", node.shape().elements() * Float.BYTES);
-                    Value v = newValue(node);
-                    steps.add(new PendingStep(node, Kind.PACK, List.of(), v, 0, inputPlain));
+                    List<Node> readers = graph.consumers(node.name());
+                    if (readers.size() == 1 && readers.getFirst().inputs().equals(List.of(node.name()))
+                            && node.shape().rank() == 4 && !graph.outputs().containsValue(node.name())
+                            && binder.readsPlainInput(readers.getFirst())) {
+                        plainReader = readers.getFirst().name();
+                    } else {
+                        Value v = newValue(node);
+                        steps.add(new PendingStep(node, Kind.PACK, List.of(), v, 0, inputPlain));
+                    }
                 }
                 case Flatten _ -> values.put(node.name(), values.get(node.inputs().getFirst()));
                 case Concat _ when slices.containsKey(node.inputs().getFirst()) -> values.put(node.name(), concatValue(node));
@@ -68,8 +78,10 @@ public final class PlanBuilder {
                         offset += v.channels();
                     }
                 }
-                default -> steps.add(new PendingStep(node, Kind.COMPUTE,
-                        node.inputs().stream().map(values::get).toList(), valueFor(node), 0, null));
+                default -> steps.add(node.name().equals(plainReader)
+                        ? new PendingStep(node, Kind.COMPUTE_FROM_PLAIN, List.of(), valueFor(node), 0, inputPlain)
+                        : new PendingStep(node, Kind.COMPUTE, node.inputs().stream().map(values::get).toList(),
+                        valueFor(node), 0, null));
             }
         }
         Map<String, Buffer> outputPlain = new LinkedHashMap<>();
@@ -102,25 +114,32 @@ public final class PlanBuilder {
                 case UNPACK -> binder.unpackOutput(p.inputs().getFirst().view(), p.plain().offset);
                 case COPY -> binder.copyChannels(p.inputs().getFirst().view(), p.output().view(), p.channelOffset());
                 case COMPUTE -> binder.compute(p.node(), p.inputs().stream().map(Value::view).toList(), p.output().view());
+                case COMPUTE_FROM_PLAIN -> binder.computeFromPlain(p.node(), plainInput(p.plain()), p.output().view());
             };
             kernels[s] = k;
             String op = switch (p.kind()) {
                 case PACK -> "PackInput";
                 case UNPACK -> "UnpackOutput";
                 case COPY -> "ConcatCopy";
-                case COMPUTE -> p.node().op().typeName();
+                case COMPUTE, COMPUTE_FROM_PLAIN -> p.node().op().typeName();
             };
             long outOffset = p.output() != null ? p.output().view().offset() : p.plain().offset;
             long outBytes = p.output() != null ? BlockedTensor.bytes(p.output().batch(), p.output().channels(),
                     p.output().height(), p.output().width()) : p.plain().bytes;
-            infos.add(new StepInfo(p.node().name(), op, k.describe(),
-                    p.inputs().stream().map(v -> v.buffer().name + "@" + v.view().offset()).toList(),
+            infos.add(new StepInfo(p.node().name(), op, k.describe(), p.kind() == Kind.COMPUTE_FROM_PLAIN
+                    ? List.of(p.plain().name + "@" + p.plain().offset)
+                    : p.inputs().stream().map(v -> v.buffer().name + "@" + v.view().offset()).toList(),
                     p.output() != null ? p.output().buffer().name : p.plain().name, outOffset, outBytes));
         }
         Map<String, Plan.PlainRegion> outputs = new LinkedHashMap<>();
         outputPlain.forEach((name, b) -> outputs.put(name, new Plan.PlainRegion(graph.output(name).shape(), b.offset)));
         return new Plan(kernels, List.copyOf(infos), inputs.getFirst().shape(), inputPlain.offset, outputs,
                 placed.arenaBytes(), placed.lowerBoundBytes(), List.copyOf(concats));
+    }
+
+    private PlainTensor plainInput(Buffer plain) {
+        Shape s = graph.inputs().getFirst().shape();
+        return new PlainTensor(plain.offset, s.dim(0), s.dim(1), s.dim(2), s.dim(3));
     }
 
     /**

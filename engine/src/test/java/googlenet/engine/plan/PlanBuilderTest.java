@@ -11,6 +11,7 @@ import googlenet.graph.op.Conv2d;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -30,6 +31,24 @@ class PlanBuilderTest {
 
     static final class RecordingBinder implements KernelBinder {
         final List<Bound> bound = new ArrayList<>();
+        /** Whether convolutions read the input plain, as the engine's do when they have at most one block of channels. */
+        final boolean convsReadPlain;
+
+        RecordingBinder() {
+            this(false);
+        }
+
+        RecordingBinder(boolean convsReadPlain) {
+            this.convsReadPlain = convsReadPlain;
+        }
+
+        public boolean readsPlainInput(Node node) {
+            return convsReadPlain && node.op() instanceof googlenet.graph.op.Fused f && f.producer() instanceof Conv2d;
+        }
+
+        public Kernel computeFromPlain(Node node, PlainTensor input, BlockedTensor output) {
+            return record(new Bound("fromPlain", node.name(), List.of(), output, input.offset()));
+        }
 
         private Kernel record(Bound b) {
             bound.add(b);
@@ -74,6 +93,30 @@ class PlanBuilderTest {
         Plan plan = PlanBuilder.build(compiled("d2l"), new RecordingBinder());
         assertEquals(9, plan.zeroCopyConcats());
         assertTrue(plan.arenaBytes() <= 1.10 * plan.lowerBoundBytes(), plan.arenaBytes() + " vs " + plan.lowerBoundBytes());
+    }
+
+    /**
+     * Where the stem reads the input plain, no step packs it: the stem's step reads the plain region the caller's input
+     * goes to, and the arena needs no blocked copy of the input (16 lanes of 3 channels: 5.3× its plain bytes).
+     */
+    @Test
+    void aStemThatReadsPlainInputLeavesOutThePackStep() {
+        RecordingBinder packing = new RecordingBinder(false);
+        Plan packed = PlanBuilder.build(compiled("d2l"), packing);
+        RecordingBinder plain = new RecordingBinder(true);
+        Plan unpacked = PlanBuilder.build(compiled("d2l"), plain);
+        assertEquals("pack", packing.bound.getFirst().kind());
+        assertEquals(packed.steps().size() - 1, unpacked.steps().size());
+        assertTrue(plain.bound.stream().noneMatch(b -> b.kind().equals("pack")));
+        Bound stem = plain.bound.getFirst();
+        assertEquals("fromPlain", stem.kind());
+        assertEquals(unpacked.inputOffset(), stem.plain());
+        assertEquals(List.of("x:plain@" + unpacked.inputOffset()), unpacked.steps().getFirst().inputs());
+        assertTrue(unpacked.lowerBoundBytes() <= packed.lowerBoundBytes(),
+                unpacked.lowerBoundBytes() + " vs " + packed.lowerBoundBytes());
+        // The stem's output does not overlap the input it reads.
+        long inputEnd = unpacked.inputOffset() + unpacked.inputShape().elements() * Float.BYTES;
+        assertTrue(stem.output().end() <= unpacked.inputOffset() || stem.output().offset() >= inputEnd);
     }
 
     @Test

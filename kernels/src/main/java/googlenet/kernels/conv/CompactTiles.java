@@ -47,7 +47,10 @@ final class CompactTiles {
         int partial = Conv2dVectorTiles.partialBit(code);
         int chans = C - partial * (C - k.lastBlockChannels);
         int pixels = p + pair * (2 - p);
-        long strideIn = Conv2dVectorTiles.stride(code) * PIX;
+        // A partial tile reads blocked or plain input (pixel and channel strides of the kernel's input).
+        long pixel = PIX + partial * (k.inPixelBytes - PIX);
+        long channel = Float.BYTES + partial * (k.inChannelBytes - Float.BYTES);
+        long strideIn = Conv2dVectorTiles.stride(code) * pixel;
         long pixelIn = strideIn + pair * (pairIn - strideIn);
         long pixelOut = PIX + pair * (pairOut - PIX);
         boolean twoChains = p == 1 && partial == 0;
@@ -72,7 +75,7 @@ final class CompactTiles {
                     for (int t = 0; t < runs.length; t += 2) {
                         long xj = x + runs[t];
                         long wj = wb + runs[t + 1];
-                        for (int c = 0; c < chans; c++, xj += Float.BYTES, wj += PIX) {
+                        for (int c = 0; c < chans; c++, xj += channel, wj += PIX) {
                             acc = step(xj, wj, acc);
                         }
                     }

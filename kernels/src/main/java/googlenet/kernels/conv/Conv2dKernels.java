@@ -3,6 +3,7 @@ package googlenet.kernels.conv;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -37,6 +38,39 @@ public final class Conv2dKernels {
      */
     public static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
                                 boolean compact) {
+        return create(g, w, relu, ConvInput.of(in), out, compact);
+    }
+
+    /** Always the scalar blocked kernel: the fallback and the twin the vector kernel is tested against. */
+    public static Kernel createScalar(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+        return createScalar(g, w, relu, ConvInput.of(in), out);
+    }
+
+    /**
+     * Whether a convolution can read its input plain, in NCHW (see {@link #create(ConvGeometry, PackedConvWeights,
+     * boolean, PlainTensor, BlockedTensor, boolean)}): at most one block of channels.
+     */
+    public static boolean readsPlainInput(ConvGeometry g) {
+        return g.inChannels() <= Blocking.LANES;
+    }
+
+    /**
+     * The fastest kernel for this convolution reading plain NCHW input (the network's input, as the caller gave it)
+     * instead of a blocked copy: the input of a first convolution is then never packed. Only for {@link
+     * #readsPlainInput}. The same bits as on the blocked input.
+     */
+    public static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, PlainTensor in, BlockedTensor out,
+                                boolean compact) {
+        return create(g, w, relu, ConvInput.of(in), out, compact);
+    }
+
+    /** The scalar kernel on plain NCHW input: the twin of the vector one. */
+    public static Kernel createScalar(ConvGeometry g, PackedConvWeights w, boolean relu, PlainTensor in, BlockedTensor out) {
+        return createScalar(g, w, relu, ConvInput.of(in), out);
+    }
+
+    private static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out,
+                                 boolean compact) {
         check(g, w, in, out);
         if (Blocking.VECTOR && Conv2dVector.supports(g)) {
             return VectorFactory.create(g, w, relu, in, out, compact);
@@ -44,8 +78,7 @@ public final class Conv2dKernels {
         return new Conv2dScalar(g, w, relu, in, out);
     }
 
-    /** Always the scalar blocked kernel: the fallback and the twin the vector kernel is tested against. */
-    public static Kernel createScalar(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+    private static Kernel createScalar(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out) {
         check(g, w, in, out);
         return new Conv2dScalar(g, w, relu, in, out);
     }
@@ -63,7 +96,7 @@ public final class Conv2dKernels {
     public static Kernel createWinograd(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
                                         boolean compact) {
         Objects.requireNonNull(w, "weights");
-        checkShapes(w.geometry(), in, out);
+        checkShapes(w.geometry(), ConvInput.of(in), out);
         if (Blocking.VECTOR) return VectorFactory.createWinograd(w, relu, in, out, compact);
         return new Conv2dWinogradScalar(w.geometry(), w, relu, in, out);
     }
@@ -71,7 +104,7 @@ public final class Conv2dKernels {
     /** Always the scalar Winograd kernel: the twin the vector one is tested against. */
     public static Kernel createWinogradScalar(WinogradWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
         Objects.requireNonNull(w, "weights");
-        checkShapes(w.geometry(), in, out);
+        checkShapes(w.geometry(), ConvInput.of(in), out);
         return new Conv2dWinogradScalar(w.geometry(), w, relu, in, out);
     }
 
@@ -133,7 +166,7 @@ public final class Conv2dKernels {
         }
     }
 
-    private static void check(ConvGeometry g, PackedConvWeights w, BlockedTensor in, BlockedTensor out) {
+    private static void check(ConvGeometry g, PackedConvWeights w, ConvInput in, BlockedTensor out) {
         Objects.requireNonNull(g, "geometry");
         Objects.requireNonNull(w, "weights");
         if (!w.geometry().equals(g)) {
@@ -142,7 +175,7 @@ public final class Conv2dKernels {
         checkShapes(g, in, out);
     }
 
-    private static void checkShapes(ConvGeometry g, BlockedTensor in, BlockedTensor out) {
+    private static void checkShapes(ConvGeometry g, ConvInput in, BlockedTensor out) {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(out, "out");
         if (in.channels() != g.inChannels() || out.channels() != g.outChannels()) {
@@ -159,7 +192,7 @@ public final class Conv2dKernels {
 
     /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
     private static final class VectorFactory {
-        static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out,
+        static Kernel create(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out,
                              boolean compact) {
             return new Conv2dVector(g, w, relu, in, out, compact);
         }

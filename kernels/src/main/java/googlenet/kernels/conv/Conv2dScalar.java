@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Scalar blocked convolution: plain loops over NCHWc tensors and {@link PackedConvWeights}, any groups, strides,
- * paddings and dilations. The fallback when the Vector API is absent and the twin the vector kernel is tested
+ * Scalar blocked convolution: plain loops over NCHWc tensors (the input may also be plain NCHW, see {@link ConvInput})
+ * and {@link PackedConvWeights}, any groups, strides, paddings and dilations. The fallback when the Vector API is absent and the twin the vector kernel is tested
  * against. One task per (image, output-channel block, output row); each output sums bias then taps in
  * (ic, ky, kx) order in float.
  */
@@ -21,7 +21,7 @@ final class Conv2dScalar implements Kernel {
     private final MemorySegment weights;
     private final long biasOffset;
     private final boolean relu;
-    private final BlockedTensor in;
+    private final ConvInput in;
     private final BlockedTensor out;
     private final int outBlocks;
     private final int outH;
@@ -29,7 +29,7 @@ final class Conv2dScalar implements Kernel {
     private final long[] weightBlock; // byte offset of [ocb=0][icb][ky][kx], index (icb·KH + ky)·KW + kx
     private final long weightOcbStride;
 
-    Conv2dScalar(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out) {
+    Conv2dScalar(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out) {
         this.g = g;
         this.weights = w.segment();
         this.biasOffset = w.biasOffset();
@@ -68,7 +68,7 @@ final class Conv2dScalar implements Kernel {
         int kw = g.kernelW();
         int inH = in.height();
         int inW = in.width();
-        long pixel = in.pixelStride();
+        long pixel = in.pixelBytes();
         if (g.groups() == 1) {
             runDense(arena, n, ocb, oy);
             return;
@@ -90,7 +90,7 @@ final class Conv2dScalar implements Kernel {
                             if (iy < 0 || iy >= inH) {
                                 continue;
                             }
-                            long row = in.at(n, icb, iy, 0) + (long) icLane * Float.BYTES;
+                            long row = in.at(n, icb, iy, 0) + icLane * in.channelBytes();
                             for (int kx = 0; kx < kw; kx++) {
                                 int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
                                 if (ix < 0 || ix >= inW) {
@@ -121,7 +121,7 @@ final class Conv2dScalar implements Kernel {
         int inH = in.height();
         int inW = in.width();
         int inBlocks = in.blocks();
-        long pixel = in.pixelStride();
+        long pixel = in.pixelBytes();
         long bias = biasOffset + (long) ocb * C * Float.BYTES;
         long wOcb = (long) ocb * weightOcbStride;
         for (int ox = 0; ox < outW; ox++) {
@@ -137,7 +137,7 @@ final class Conv2dScalar implements Kernel {
                         if (iy < 0 || iy >= inH) {
                             continue;
                         }
-                        long row = in.at(n, icb, iy, 0) + (long) i * Float.BYTES;
+                        long row = in.at(n, icb, iy, 0) + i * in.channelBytes();
                         for (int kx = 0; kx < kw; kx++) {
                             int ix = ox * g.strideW() - g.padLeft() + kx * g.dilationW();
                             if (ix < 0 || ix >= inW) {
@@ -168,6 +168,6 @@ final class Conv2dScalar implements Kernel {
     public String describe() {
         return "conv " + g.kernelH() + "×" + g.kernelW() + "/" + g.strideH() + " " + g.inChannels() + "→" + g.outChannels()
                 + (g.groups() > 1 ? " groups " + g.groups() : "") + (g.dilationH() > 1 || g.dilationW() > 1 ? " dilated" : "")
-                + (relu ? " +relu" : "") + " scalar";
+                + (relu ? " +relu" : "") + (in.plain() ? " from NCHW" : "") + " scalar";
     }
 }

@@ -42,6 +42,12 @@ final class Conv2dVector implements Kernel {
     final long weightInBlockStride;
     final long inBlockStride;
     final long inRowStride;
+    /**
+     * Bytes from an input pixel to the next and from a channel to the next: c floats and one (NCHWc), or one and a
+     * plane (plain NCHW). The partial tiles read them; the full tiles use the blocked constants.
+     */
+    final long inPixelBytes;
+    final long inChannelBytes;
     final long outBlockStride;
     final int kernelW;
     /** From a pixel's input to the one of the pixel one output row below, and the same for the output. */
@@ -53,14 +59,15 @@ final class Conv2dVector implements Kernel {
     final float floor;
     private final boolean relu;
     /**
-     * Whether the tiles loop over the real channels only: for a single partial input block (the RGB stem). With more
-     * blocks, the full tiles also read the last block whole: its padding lanes are zero in the input and the weights,
-     * and one long linear run per kernel row is faster than short per-channel runs (and keeps the tile set small).
+     * Whether the tiles loop over the real channels only: for a single partial input block (the RGB stem) and for plain
+     * NCHW input. With more blocks, the full tiles also read the last block whole: its padding lanes are zero in the
+     * input and the weights, and one long linear run per kernel row is faster than short per-channel runs (and keeps
+     * the tile set small).
      */
     private final boolean partial;
 
     private final ConvGeometry g;
-    private final BlockedTensor in;
+    private final ConvInput in;
     private final BlockedTensor out;
     /** Bytes the arena must hold: the tiles address it directly, unchecked (see Conv2dVectorTiles), so run checks. */
     private final long arenaBytes;
@@ -107,6 +114,10 @@ final class Conv2dVector implements Kernel {
     }
 
     Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, BlockedTensor in, BlockedTensor out, boolean compact) {
+        this(g, w, relu, ConvInput.of(in), out, compact);
+    }
+
+    Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out, boolean compact) {
         this.compact = compact;
         if (!supports(g) || Conv2dVectorTiles.C != C) {
             throw new IllegalArgumentException("vector convolution cannot run " + g);
@@ -119,10 +130,10 @@ final class Conv2dVector implements Kernel {
         this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         this.inBlocks = in.blocks();
         this.lastBlockChannels = in.channels() - (inBlocks - 1) * C;
-        this.partial = lastBlockChannels != C && inBlocks == 1;
+        this.partial = inBlocks == 1 && (lastBlockChannels != C || in.plain());
         if (partial) {
-            // One partial input block (the RGB stem): keep only the weight rows of real channels, so that a tile's
-            // weights are dense (37 KB for the stem, not 4 × 49 KB strided 1 KB apart, which thrashes L1 sets).
+            // One partial input block (the RGB stem), or plain input: keep only the weight rows of real channels, so
+            // that a tile's weights are dense (37 KB for the stem, not 4 × 49 KB strided 1 KB apart, which thrashes L1 sets).
             int kh = g.kernelH();
             int kw = g.kernelW();
             int ocb = out.blocks();
@@ -153,6 +164,8 @@ final class Conv2dVector implements Kernel {
         this.weightsAddress = weights.address();
         this.inBlockStride = in.blockStride();
         this.inRowStride = in.rowStride();
+        this.inPixelBytes = in.pixelBytes();
+        this.inChannelBytes = in.channelBytes();
         this.outBlockStride = out.blockStride();
         this.kernelW = g.kernelW();
         this.pairInStride = in.rowStride() * g.strideH();
@@ -205,7 +218,7 @@ final class Conv2dVector implements Kernel {
         long perImageGroup = (wanted + (long) out.batch() * groups - 1) / ((long) out.batch() * groups);
         this.chunks = Math.clamp(perImageGroup, 1, units);
         long weightBytes = (long) outBlocks * weightBlockStride;
-        long imageBytes = (long) inBlocks * in.height() * in.width() * PIX;
+        long imageBytes = in.plain() ? in.imageStride() : (long) inBlocks * in.height() * in.width() * PIX;
         this.groupsFirst = !longRow && weightBytes > imageBytes;
         boolean columnPairs = false;
         for (int chunk = 0; chunk < chunks && !longRow; chunk++) {
@@ -284,7 +297,7 @@ final class Conv2dVector implements Kernel {
         for (int icb = 0; icb < inBlocks; icb++) {
             for (int ky = kyLo; ky < kyHi; ky++) {
                 for (int kx = kxLo; kx < kxHi; kx++) {
-                    r[i++] = icb * inBlockStride + ky * inRowStride + kx * PIX;
+                    r[i++] = icb * inBlockStride + ky * inRowStride + kx * inPixelBytes;
                     r[i++] = icb * weightInBlockStride + ((long) ky * kernelW + kx) * tapBytes;
                 }
             }
@@ -433,9 +446,8 @@ final class Conv2dVector implements Kernel {
             int t1 = (int) ((long) (chunk + 1) * x.length / chunks);
             long[] longRuns = runs[runKey(0, 1, 0, 1)];
             for (int t = t0; t < t1; t++) {
-                long px = x[t] * PIX;
-                tile(Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + px, w, bias,
-                        outImage + px, longRuns, 0, 0);
+                tile(Conv2dVectorTiles.code(partial, 1, ob, len[t]), arena, inImage + x[t] * inPixelBytes, w, bias,
+                        outImage + x[t] * PIX, longRuns, 0, 0);
             }
             return;
         }
@@ -460,7 +472,7 @@ final class Conv2dVector implements Kernel {
             for (int row = 0; row < (pair ? 2 : 1); row++) {
                 for (int t = 0; t < x.length; t++) {
                     long ix = (long) x[t] * stride - g.padLeft();
-                    long inAt = inRow + row * pairInStride + ix * PIX;
+                    long inAt = inRow + row * pairInStride + ix * inPixelBytes;
                     long outAt = outRow + row * outRowStride + x[t] * PIX;
                     long[] taps = runs[rowKey + kxLo[t] * (kernelW + 1) + kxHi[t]];
                     if (pair && len[t] == 1) {
@@ -508,7 +520,7 @@ final class Conv2dVector implements Kernel {
     public String describe() {
         int ob = groupSize[0];
         return "conv " + g.kernelH() + "×" + g.kernelW() + "/" + g.strideH() + " " + g.inChannels() + "→" + g.outChannels()
-                + (relu ? " +relu" : "") + " vector " + ob + "×" + Conv2dVectorTiles.MAX_PIXELS[ob] + (compact ? " compact" : "") + " tile"
+                + (relu ? " +relu" : "") + (in.plain() ? " from NCHW" : "") + " vector " + ob + "×" + Conv2dVectorTiles.MAX_PIXELS[ob] + (compact ? " compact" : "") + " tile"
                 + (longRow ? " long row" : "") + ", " + tasks() + " tasks" + (groupsFirst ? " by group" : "");
     }
 }

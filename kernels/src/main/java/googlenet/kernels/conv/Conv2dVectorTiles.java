@@ -183,13 +183,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -257,13 +257,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -328,13 +328,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -384,13 +384,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -437,13 +437,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_0_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -487,13 +487,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -580,13 +580,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -668,13 +668,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -731,13 +731,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -789,13 +789,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_0_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -849,13 +849,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -938,13 +938,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1020,13 +1020,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1088,13 +1088,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1149,13 +1149,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_0_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1218,13 +1218,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1314,13 +1314,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1401,13 +1401,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1470,13 +1470,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_0_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1536,13 +1536,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1610,13 +1610,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1681,13 +1681,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1737,13 +1737,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1793,13 +1793,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1886,13 +1886,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -1974,13 +1974,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2037,13 +2037,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2098,13 +2098,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2187,13 +2187,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2269,13 +2269,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2337,13 +2337,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2401,13 +2401,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2497,13 +2497,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2584,13 +2584,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -2644,15 +2644,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2665,34 +2667,34 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 11 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 11 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
-            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_10 = x10_0.fma(w0_0, a0_10);
-            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 11 * PIX));
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 11 * xp));
             a0_11 = x11_0.fma(w0_0, a0_11);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -2719,15 +2721,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2740,32 +2744,32 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
-            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_10 = x10_0.fma(w0_0, a0_10);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -2791,15 +2795,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2812,22 +2818,22 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -2848,15 +2854,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2869,20 +2877,20 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -2902,15 +2910,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2928,7 +2938,7 @@ final class Conv2dVectorTiles {
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -2947,15 +2957,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -2968,41 +2980,41 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 9 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 9 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
             a1_6 = x6_0.fma(w1_0, a1_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
             a1_7 = x7_0.fma(w1_0, a1_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 9 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
             a1_9 = x9_0.fma(w1_0, a1_9);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3041,15 +3053,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3062,38 +3076,38 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
             a1_6 = x6_0.fma(w1_0, a1_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 7 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
             a1_7 = x7_0.fma(w1_0, a1_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3130,15 +3144,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3151,23 +3167,23 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3194,15 +3210,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3215,20 +3233,20 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3253,15 +3271,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3281,7 +3301,7 @@ final class Conv2dVectorTiles {
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3305,15 +3325,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3326,7 +3348,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 5 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 5 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3335,27 +3357,27 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 5 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
             a2_5 = x5_0.fma(w2_0, a2_5);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3395,15 +3417,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3416,7 +3440,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3425,23 +3449,23 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3478,15 +3502,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3499,7 +3525,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3508,15 +3534,15 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3547,15 +3573,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3568,7 +3596,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3577,11 +3605,11 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3609,15 +3637,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3639,7 +3669,7 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3667,15 +3697,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3688,7 +3720,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3699,27 +3731,27 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
             a3_2 = x2_0.fma(w3_0, a3_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
             a3_4 = x4_0.fma(w3_0, a3_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3764,15 +3796,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3785,7 +3819,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 3 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 3 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3796,22 +3830,22 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
             a3_2 = x2_0.fma(w3_0, a3_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 3 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3852,15 +3886,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3873,7 +3909,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 1 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 1 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -3884,12 +3920,12 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 1 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3922,15 +3958,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3954,7 +3992,7 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -3974,15 +4012,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -3995,34 +4035,34 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 22 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 22 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
-            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * xp));
             a0_10 = x10_0.fma(w0_0, a0_10);
-            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 22 * PIX));
+            final FloatVector x11_0 = FloatVector.broadcast(S, xs0.get(F, 22 * xp));
             a0_11 = x11_0.fma(w0_0, a0_11);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4049,15 +4089,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4070,32 +4112,32 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 20 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 20 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
-            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * PIX));
+            final FloatVector x10_0 = FloatVector.broadcast(S, xs0.get(F, 20 * xp));
             a0_10 = x10_0.fma(w0_0, a0_10);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4121,15 +4163,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4142,22 +4186,22 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4178,15 +4222,17 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4199,20 +4245,20 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4235,15 +4281,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1, a1_9 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4256,41 +4304,41 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 18 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 18 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
             a1_6 = x6_0.fma(w1_0, a1_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
             a1_7 = x7_0.fma(w1_0, a1_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
-            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * PIX));
+            final FloatVector x9_0 = FloatVector.broadcast(S, xs0.get(F, 18 * xp));
             a0_9 = x9_0.fma(w0_0, a0_9);
             a1_9 = x9_0.fma(w1_0, a1_9);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4329,15 +4377,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a1_4 = b1, a1_5 = b1, a1_6 = b1, a1_7 = b1, a1_8 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4350,38 +4400,38 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 16 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 16 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
-            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * PIX));
+            final FloatVector x6_0 = FloatVector.broadcast(S, xs0.get(F, 12 * xp));
             a0_6 = x6_0.fma(w0_0, a0_6);
             a1_6 = x6_0.fma(w1_0, a1_6);
-            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * PIX));
+            final FloatVector x7_0 = FloatVector.broadcast(S, xs0.get(F, 14 * xp));
             a0_7 = x7_0.fma(w0_0, a0_7);
             a1_7 = x7_0.fma(w1_0, a1_7);
-            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * PIX));
+            final FloatVector x8_0 = FloatVector.broadcast(S, xs0.get(F, 16 * xp));
             a0_8 = x8_0.fma(w0_0, a0_8);
             a1_8 = x8_0.fma(w1_0, a1_8);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4418,15 +4468,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4439,23 +4491,23 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4482,15 +4534,17 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_2 = b1;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4503,20 +4557,20 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
             final FloatVector x0_0 = FloatVector.broadcast(S, xs0.get(F, 0));
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4544,15 +4598,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2, a2_5 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4565,7 +4621,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 10 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 10 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4574,27 +4630,27 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
-            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * PIX));
+            final FloatVector x5_0 = FloatVector.broadcast(S, xs0.get(F, 10 * xp));
             a0_5 = x5_0.fma(w0_0, a0_5);
             a1_5 = x5_0.fma(w1_0, a1_5);
             a2_5 = x5_0.fma(w2_0, a2_5);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4634,15 +4690,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a2_4 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4655,7 +4713,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4664,23 +4722,23 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4717,15 +4775,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_2 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4738,7 +4798,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 4 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 4 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4747,15 +4807,15 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4786,15 +4846,17 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4807,7 +4869,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4816,11 +4878,11 @@ final class Conv2dVectorTiles {
             a0_0 = x0_0.fma(w0_0, a0_0);
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4851,15 +4913,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3, a3_4 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4872,7 +4936,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 8 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 8 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4883,27 +4947,27 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
             a3_2 = x2_0.fma(w3_0, a3_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
-            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * PIX));
+            final FloatVector x4_0 = FloatVector.broadcast(S, xs0.get(F, 8 * xp));
             a0_4 = x4_0.fma(w0_0, a0_4);
             a1_4 = x4_0.fma(w1_0, a1_4);
             a2_4 = x4_0.fma(w2_0, a2_4);
             a3_4 = x4_0.fma(w3_0, a3_4);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -4948,15 +5012,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -4969,7 +5035,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 6 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 6 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -4980,22 +5046,22 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * PIX));
+            final FloatVector x2_0 = FloatVector.broadcast(S, xs0.get(F, 4 * xp));
             a0_2 = x2_0.fma(w0_0, a0_2);
             a1_2 = x2_0.fma(w1_0, a1_2);
             a2_2 = x2_0.fma(w2_0, a2_2);
             a3_2 = x2_0.fma(w3_0, a3_2);
-            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * PIX));
+            final FloatVector x3_0 = FloatVector.broadcast(S, xs0.get(F, 6 * xp));
             a0_3 = x3_0.fma(w0_0, a0_3);
             a1_3 = x3_0.fma(w1_0, a1_3);
             a2_3 = x3_0.fma(w2_0, a2_3);
             a3_3 = x3_0.fma(w3_0, a3_3);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -5036,15 +5102,17 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3;
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int chans = k.lastBlockChannels;
+        final long xp = k.inPixelBytes;
+        final long xc = k.inChannelBytes;
         final int steps = runs.length / 2 * chans;
         long xj = 0;
         long wj = 0;
@@ -5057,7 +5125,7 @@ final class Conv2dVectorTiles {
                 t += 2;
                 left = chans;
             }
-            final MemorySegment xs0 = a.asSlice(xj, 2 * PIX + Float.BYTES, 1);
+            final MemorySegment xs0 = a.asSlice(xj, 2 * xp + Float.BYTES, 1);
             final MemorySegment wl0 = ws.asSlice(wj, wspan, 1);
             final FloatVector w0_0 = FloatVector.fromMemorySegment(S, wl0, 0, NO);
             final FloatVector w1_0 = FloatVector.fromMemorySegment(S, wl0, wo1, NO);
@@ -5068,12 +5136,12 @@ final class Conv2dVectorTiles {
             a1_0 = x0_0.fma(w1_0, a1_0);
             a2_0 = x0_0.fma(w2_0, a2_0);
             a3_0 = x0_0.fma(w3_0, a3_0);
-            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * PIX));
+            final FloatVector x1_0 = FloatVector.broadcast(S, xs0.get(F, 2 * xp));
             a0_1 = x1_0.fma(w0_0, a0_1);
             a1_1 = x1_0.fma(w1_0, a1_1);
             a2_1 = x1_0.fma(w2_0, a2_1);
             a3_1 = x1_0.fma(w3_0, a3_1);
-            xj += Float.BYTES;
+            xj += xc;
             wj += PIX;
             left -= 1;
         }
@@ -5097,13 +5165,13 @@ final class Conv2dVectorTiles {
         FloatVector a0_0 = b0, a0_1 = b0, a0_0_1 = FloatVector.broadcast(S, -0f), a0_1_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -5153,13 +5221,13 @@ final class Conv2dVectorTiles {
         FloatVector a1_0 = b1, a1_1 = b1, a1_0_1 = FloatVector.broadcast(S, -0f), a1_1_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo1 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -5223,13 +5291,13 @@ final class Conv2dVectorTiles {
         FloatVector a2_0 = b2, a2_1 = b2, a2_0_1 = FloatVector.broadcast(S, -0f), a2_1_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo2 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;
@@ -5306,13 +5374,13 @@ final class Conv2dVectorTiles {
         FloatVector a3_0 = b3, a3_1 = b3, a3_0_1 = FloatVector.broadcast(S, -0f), a3_1_1 = FloatVector.broadcast(S, -0f);
         // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],
         // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses
-        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its
-        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or
-        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at
-        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines
-        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the
-        // JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a slice
-        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
+        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or
+        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,
+        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its
+        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2
+        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method
+        // of the JDK's whose call profile is sometimes empty, and C2 then left it out ("low call site frequency"): a
+        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.
         final long wspan = wo3 + PIX;
         final int steps = runs.length / 2 * C;
         long xj = 0;

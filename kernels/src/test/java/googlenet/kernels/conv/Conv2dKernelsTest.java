@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PlainTensor;
 import googlenet.kernels.layout.BlockedLayout;
 import googlenet.kernels.reference.ReferenceActivations;
 import googlenet.kernels.reference.ReferenceConv2d;
@@ -92,6 +93,8 @@ class Conv2dKernelsTest {
         cases.add(new Case("1x1 one pixel", ConvGeometry.of(64, 48, 1, 1, 0), 1, 1, 1, true, true));
         cases.add(new Case("pad beyond kernel", ConvGeometry.of(16, 16, 3, 1, 3), 1, 4, 4, true, false));
         cases.add(new Case("wide pad window", ConvGeometry.of(16, 32, 5, 1, 2), 1, 1, 1, true, true));
+        cases.add(new Case("gray stem", ConvGeometry.of(1, 64, 7, 2, 3), 2, 19, 21, true, true));
+        cases.add(new Case("1x1 rgb long row", ConvGeometry.of(3, 40, 1, 1, 0), 2, 5, 7, true, false));
         // Every tail of the pixel tile for 1..4 output blocks, interior and long row.
         for (int outBlocks = 1; outBlocks <= 4; outBlocks++) {
             for (int w = 1; w <= 15; w++) {
@@ -120,25 +123,88 @@ class Conv2dKernelsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void exactFast(Case c) {
-        check(c, false, true);
+        check(c, false, true, false);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void exactScalar(Case c) {
-        check(c, true, true);
+        check(c, true, true, false);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void floatFast(Case c) {
-        check(c, false, false);
+        check(c, false, false, false);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void floatScalar(Case c) {
-        check(c, true, false);
+        check(c, true, false, false);
+    }
+
+    /** The cases whose input is one block of channels: the convolutions that can read plain NCHW input. */
+    static Stream<Case> plainCases() {
+        return cases().filter(c -> Conv2dKernels.readsPlainInput(c.g()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainCases")
+    void exactFastOnPlainInput(Case c) {
+        check(c, false, true, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainCases")
+    void exactScalarOnPlainInput(Case c) {
+        check(c, true, true, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainCases")
+    void floatFastOnPlainInput(Case c) {
+        check(c, false, false, true);
+    }
+
+    /**
+     * On random floats, reading the input plain gives the bits of reading it blocked where the blocked kernel too runs
+     * over the real channels only (fewer than a block; a whole block runs the full tiles, whose one-pixel tile sums in
+     * two chains); and the compact tiles give the register tiles' bits on plain input.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plainCases")
+    void plainInputGivesTheBitsOfBlockedInput(Case c) {
+        ConvGeometry g = c.g();
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + 5);
+        float[] x = values(random, c.batch() * g.inChannels() * c.h() * c.w(), false);
+        float[] wt = values(random, g.outChannels() * g.inChannelsPerGroup() * g.kernelH() * g.kernelW(), false);
+        float[] bias = c.bias() ? values(random, g.outChannels(), false) : null;
+        try (Arena arena = Arena.ofConfined()) {
+            PackedConvWeights packed = PackedConvWeights.pack(g, wt, bias, arena);
+            BlockedTensor blocked = BlockedTensor.dense(0, c.batch(), g.inChannels(), c.h(), c.w());
+            PlainTensor plain = new PlainTensor(blocked.end(), c.batch(), g.inChannels(), c.h(), c.w());
+            BlockedTensor out = BlockedTensor.dense(plain.end(), c.batch(), g.outChannels(), g.outHeight(c.h()),
+                    g.outWidth(c.w()));
+            MemorySegment seg = arena.allocate(out.end(), 64);
+            BlockedLayout.pack(x, seg, blocked);
+            MemorySegment.copy(x, 0, seg, FLOAT, plain.offset(), x.length);
+            float[] fromBlocked = run(Conv2dKernels.create(g, packed, c.relu(), blocked, out), seg, out);
+            float[] fromPlain = run(Conv2dKernels.create(g, packed, c.relu(), plain, out, false), seg, out);
+            float[] compact = run(Conv2dKernels.create(g, packed, c.relu(), plain, out, true), seg, out);
+            float[] scalar = run(Conv2dKernels.createScalar(g, packed, c.relu(), plain, out), seg, out);
+            float[] scalarBlocked = run(Conv2dKernels.createScalar(g, packed, c.relu(), blocked, out), seg, out);
+            assertArrayEquals(scalarBlocked, scalar, c + ": scalar kernel, plain against blocked input");
+            if (Blocking.VECTOR && g.inChannels() < C) {
+                assertArrayEquals(fromBlocked, fromPlain, c + ": plain against blocked input");
+            }
+            assertArrayEquals(fromPlain, compact, c + ": compact tiles against register tiles on plain input");
+        }
+    }
+
+    private static float[] run(Kernel kernel, MemorySegment seg, BlockedTensor out) {
+        for (int t = 0; t < kernel.tasks(); t++) kernel.run(seg, t);
+        return BlockedLayout.unpack(seg, out);
     }
 
     /**
@@ -179,9 +245,9 @@ class Conv2dKernelsTest {
         }
     }
 
-    private static void check(Case c, boolean scalar, boolean exact) {
+    private static void check(Case c, boolean scalar, boolean exact, boolean plain) {
         ConvGeometry g = c.g();
-        SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + (exact ? 1 : 2));
+        SplittableRandom random = new SplittableRandom(c.toString().hashCode() * 31L + (exact ? 1 : 2) + (plain ? 7 : 0));
         int oh = g.outHeight(c.h());
         int ow = g.outWidth(c.w());
         float[] x = values(random, c.batch() * g.inChannels() * c.h() * c.w(), exact);
@@ -200,9 +266,10 @@ class Conv2dKernelsTest {
             PackedConvWeights packed = PackedConvWeights.pack(g, wt, bias, arena);
             long guardBytes = 256;
             BlockedTensor in = BlockedTensor.dense(guardBytes, c.batch(), g.inChannels(), c.h(), c.w());
+            PlainTensor plainIn = new PlainTensor(guardBytes, c.batch(), g.inChannels(), c.h(), c.w());
             int outBlocks = Blocking.blocks(g.outChannels());
             int totalChannels = (c.sliceBlocksBefore() + outBlocks + c.sliceBlocksAfter()) * C;
-            long outStart = in.end() + guardBytes;
+            long outStart = (plain ? plainIn.end() : in.end()) + guardBytes;
             BlockedTensor whole = BlockedTensor.dense(outStart, c.batch(), totalChannels, oh, ow);
             BlockedTensor out = whole.slice(c.sliceBlocksBefore(), g.outChannels());
             long size = whole.end() + guardBytes;
@@ -210,12 +277,20 @@ class Conv2dKernelsTest {
             for (long off = 0; off < size; off += Float.BYTES) {
                 seg.set(FLOAT, off, GUARD);
             }
-            BlockedLayout.pack(x, seg, in);
+            if (plain) {
+                MemorySegment.copy(x, 0, seg, FLOAT, plainIn.offset(), x.length);
+            } else {
+                BlockedLayout.pack(x, seg, in);
+            }
             MemorySegment before = arena.allocate(size, 64);
             before.copyFrom(seg);
 
-            Kernel kernel = scalar ? Conv2dKernels.createScalar(g, packed, c.relu(), in, out)
+            Kernel kernel = plain
+                    ? scalar ? Conv2dKernels.createScalar(g, packed, c.relu(), plainIn, out)
+                    : Conv2dKernels.create(g, packed, c.relu(), plainIn, out, false)
+                    : scalar ? Conv2dKernels.createScalar(g, packed, c.relu(), in, out)
                     : Conv2dKernels.create(g, packed, c.relu(), in, out);
+            assertEquals(plain, kernel.describe().contains("from NCHW"), kernel.describe());
             assertTrue(kernel.tasks() > 0);
             // Tasks in reverse order: nothing may depend on the order.
             for (int t = kernel.tasks() - 1; t >= 0; t--) {

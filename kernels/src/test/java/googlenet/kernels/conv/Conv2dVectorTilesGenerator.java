@@ -244,17 +244,20 @@ public final class Conv2dVectorTilesGenerator {
         }
         o.println("        // One loop over every channel step of the tile, the taps of the table in order (input at in + runs[t],");
         o.println("        // weights at w + runs[t + 1], see Conv2dVector#runs), channels inside. The step's input and weight addresses");
-        o.println("        // advance by a float and a pixel; only after a tap's channel steps (C; for a single partial input block, its");
-        o.println("        // real channels, on dense weights) is the next tap read from the table: no per-step division, remainder or");
-        o.println("        // table load. Each step reads through two slices of constant or loop-invariant lengths, so its loads at");
-        o.println("        // constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2 inlines");
-        o.println("        // asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method of the");
-        o.println("        // JDK's whose call profile is sometimes empty, and C2 then left it out (\"low call site frequency\"): a slice");
-        o.println("        // allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.");
+        o.println("        // advance by a channel and a pixel; only after a tap's channel steps (C; for a single partial input block or");
+        o.println("        // plain input, its real channels, on dense weights) is the next tap read from the table: no per-step division,");
+        o.println("        // remainder or table load. Each step reads through two slices of constant or loop-invariant lengths, so its");
+        o.println("        // loads at constant or loop-invariant offsets in them need no bounds checks. The slices exist only if C2");
+        o.println("        // inlines asSlice (escape analysis then removes them); the two-argument asSlice goes through a bridge method");
+        o.println("        // of the JDK's whose call profile is sometimes empty, and C2 then left it out (\"low call site frequency\"): a");
+        o.println("        // slice allocated per step, for good. The three-argument one has no bridge: its profile is this tile's.");
         o.printf("        final long wspan = %s;%n", ob == 1 ? "PIX" : "wo" + (ob - 1) + " + PIX");
         String chans = partial ? "chans" : "C";
         if (partial) {
+            // A partial tile reads blocked or plain input: its pixel and channel strides are the kernel's.
             o.println("        final int chans = k.lastBlockChannels;");
+            o.println("        final long xp = k.inPixelBytes;");
+            o.println("        final long xc = k.inChannelBytes;");
         }
         o.println("        final int steps = runs.length / 2 * " + chans + ";");
         o.println("        long xj = 0;");
@@ -270,7 +273,7 @@ public final class Conv2dVectorTilesGenerator {
         o.println("            }");
         for (int set = 0; set < sets; set++) {
             o.printf("            final MemorySegment xs%d = a.asSlice(xj%s, %s, 1);%n", set,
-                    set == 0 ? "" : " + " + set + " * Float.BYTES", pair ? "pairIn + Float.BYTES" : inputSpan(p, s));
+                    set == 0 ? "" : " + " + set + " * Float.BYTES", pair ? "pairIn + Float.BYTES" : inputSpan(p, s, partial ? "xp" : "PIX"));
             o.printf("            final MemorySegment wl%d = ws.asSlice(wj%s, wspan, 1);%n", set,
                     set == 0 ? "" : " + " + set + " * PIX");
             for (int b = 0; b < ob; b++) {
@@ -279,13 +282,13 @@ public final class Conv2dVectorTilesGenerator {
             }
             for (int q = 0; q < px; q++) {
                 o.printf("            final FloatVector x%d_%d = FloatVector.broadcast(S, xs%d.get(F, %s));%n", q, set, set,
-                        q == 0 ? "0" : pair ? "pairIn" : q * s + " * PIX");
+                        q == 0 ? "0" : pair ? "pairIn" : q * s + (partial ? " * xp" : " * PIX"));
                 for (int b = 0; b < ob; b++) {
                     o.printf("            %s = x%d_%d.fma(w%d_%d, %s);%n", acc(b, q, set), q, set, b, set, acc(b, q, set));
                 }
             }
         }
-        o.printf("            xj += %s;%n", sets == 1 ? "Float.BYTES" : sets + " * Float.BYTES");
+        o.printf("            xj += %s;%n", partial ? "xc" : sets == 1 ? "Float.BYTES" : sets + " * Float.BYTES");
         o.printf("            wj += %s;%n", sets == 1 ? "PIX" : sets + " * PIX");
         o.printf("            left -= %d;%n", sets);
         o.println("        }");
@@ -313,9 +316,12 @@ public final class Conv2dVectorTilesGenerator {
         o.println("    }");
     }
 
-    /** Bytes one channel step of a {@code p}-pixel tile of stride {@code s} reads from the input (one float per pixel). */
-    static String inputSpan(int p, int s) {
-        return p == 1 ? "Float.BYTES" : (p - 1) * s + " * PIX + Float.BYTES";
+    /**
+     * Bytes one channel step of a {@code p}-pixel tile of stride {@code s} reads from the input (one float per pixel),
+     * pixels {@code pixel} bytes apart.
+     */
+    static String inputSpan(int p, int s, String pixel) {
+        return p == 1 ? "Float.BYTES" : (p - 1) * s + " * " + pixel + " + Float.BYTES";
     }
 
     private static String acc(int b, int q, int set) {
