@@ -1,15 +1,12 @@
 package googlenet.spark;
 
-import googlenet.engine.Model;
-import googlenet.engine.Options;
-import googlenet.engine.Probabilities;
-import googlenet.engine.Session;
-import googlenet.engine.image.FashionImages;
-import googlenet.engine.image.ImageDecoder;
-import googlenet.graph.models.D2lFashion;
+import googlenet.graph.SeededWeights;
+import googlenet.graph.models.Builtins;
+import googlenet.graph.onnx.OnnxExporter;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,13 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,16 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * them: each prediction against a plain batch-1 Session on the same decoded image, bit for bit.
  */
 class ImageClassifierTest {
-    private static final int CLASSES = 10;
+    private static final int CLASSES = SessionPredictions.CLASSES;
     @TempDir
     static Path dir;
     static Path images;
     static Path corrupt;
-    /** Per file name: the expected classes, most probable first. */
-    static Map<String, List<Expected>> expected;
-
-    record Expected(int index, String label, float probability) {
-    }
+    static Map<String, List<SessionPredictions.Expected>> expected;
 
     @BeforeAll
     static void writeImagesAndExpectations() throws IOException {
@@ -57,22 +46,7 @@ class ImageClassifierTest {
         byte[] png = Files.readAllBytes(files.getFirst());
         corrupt = images.resolve("corrupt.png");
         Files.write(corrupt, Arrays.copyOf(png, png.length / 2));
-        expected = new HashMap<>();
-        D2lFashion fashion = D2lFashion.shipped();
-        FashionImages input = new FashionImages(fashion.preprocessing(), ImageDecoder.DEFAULT_MAX_PIXELS);
-        try (Model model = Model.load(fashion.graph(1), Options.threads(1)); Session session = model.newSession(1)) {
-            float[] x = new float[input.imageSize()];
-            float[] y = new float[CLASSES];
-            for (Path f : files) {
-                input.load(f, x, 0);
-                session.run(x, y);
-                float[] p = Probabilities.softmax(y);
-                List<Expected> ranked = IntStream.range(0, CLASSES).boxed()
-                        .sorted(Comparator.<Integer>comparingDouble(c -> -p[c]).thenComparing(c -> c))
-                        .map(c -> new Expected(c, fashion.classes().get(c), p[c])).toList();
-                expected.put(f.getFileName().toString(), ranked);
-            }
-        }
+        expected = SessionPredictions.of(files);
     }
 
     static Dataset<Row> files(Path folder) {
@@ -81,24 +55,11 @@ class ImageClassifierTest {
 
     /** Rows of path, prediction, error by file name. */
     static Map<String, Row> byName(Dataset<Row> classified) {
-        Map<String, Row> rows = new HashMap<>();
-        for (Row r : classified.select("path", "prediction", "error").collectAsList()) {
-            rows.put(r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1), r);
-        }
-        return rows;
+        return SessionPredictions.byName(classified.select("path", "prediction", "error"));
     }
 
     static void assertPrediction(String name, List<Row> actual, int k) {
-        List<Expected> want = expected.get(name).subList(0, k);
-        assertEquals(k, actual.size(), name);
-        for (int i = 0; i < k; i++) {
-            Row c = actual.get(i);
-            Expected e = want.get(i);
-            assertEquals(e.index(), c.getInt(0), name + " class " + i);
-            assertEquals(e.label(), c.getString(1), name + " label " + i);
-            assertEquals(Float.floatToRawIntBits(e.probability()), Float.floatToRawIntBits(c.getFloat(2)),
-                    name + " probability " + i + ": " + e.probability() + " vs " + c.getFloat(2));
-        }
+        SessionPredictions.assertPrediction(expected, name, actual, k);
     }
 
     @Test
@@ -117,5 +78,89 @@ class ImageClassifierTest {
         assertNull(bad.get(1));
         assertTrue(bad.getString(2).startsWith(bad.getString(0) + ": corrupt"), bad.getString(2));
         assertEquals(1L, classifier.badImages().value());
+    }
+
+    @Test
+    void eachExecutorJvmCompilesTheModelOnceForAllTasksAndJobs() {
+        ExecutorModels.closeAll();
+        int before = ExecutorModels.loads();
+        ImageClassifier classifier = new ImageClassifier().setTopK(1).setBatchSize(8);
+        Dataset<Row> input = files(images);
+        assertEquals(501, classifier.transform(input).count());
+        assertEquals(501, classifier.transform(input).filter("error is null").count() + 1);
+        assertEquals(1, ExecutorModels.loads() - before, "one model for " + 2 * input.rdd().getNumPartitions() + " tasks in two jobs");
+    }
+
+    @Test
+    void theImageSourcesStructIsClassifiedAsTheFilesBytes() throws IOException {
+        Path few = dir.resolve("few");
+        Files.createDirectories(few);
+        for (int i = 0; i < 20; i++) Files.copy(images.resolve(String.format("sample-%05d.png", i)), few.resolve(String.format("sample-%05d.png", i)));
+        Files.copy(corrupt, few.resolve("corrupt.png"));
+        Dataset<Row> structs = LocalSpark.session().read().format("image").load(few.toString());
+        Map<String, Row> rows = SessionPredictions.byName(new ImageClassifier().setInputCol("image").setTopK(3).transform(structs)
+                .select("image.origin", "prediction", "error"));
+        assertEquals(21, rows.size());
+        for (var entry : rows.entrySet()) {
+            String name = entry.getKey();
+            Row r = entry.getValue();
+            if (name.equals("corrupt.png")) {
+                assertNull(r.get(1));
+                assertTrue(r.getString(2).contains("not decoded by Spark's image source"), r.getString(2));
+            } else {
+                assertNull(r.get(2), name);
+                assertPrediction(name, r.getList(1), 3);
+            }
+        }
+    }
+
+    @Test
+    void aPipelineHoldingTheClassifierSavesAndLoads() throws IOException {
+        ImageClassifier classifier = new ImageClassifier().setTopK(2).setBatchSize(4).setThreads(1).setOutputCol("top").setErrorCol("why");
+        Dataset<Row> input = files(images).limit(12);
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[]{classifier}).fit(input);
+        String path = dir.resolve("pipeline").toString();
+        fitted.write().overwrite().save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+        ImageClassifier stage = (ImageClassifier) loaded.stages()[0];
+        assertEquals(classifier.uid(), stage.uid());
+        assertEquals(classifier.extractParamMap().toString(), stage.extractParamMap().toString());
+        Map<String, Row> rows = SessionPredictions.byName(loaded.transform(input).select("path", "top", "why"));
+        assertEquals(12, rows.size());
+        rows.forEach((name, r) -> {
+            if (name.equals("corrupt.png")) assertNotNull(r.get(2));
+            else assertPrediction(name, r.getList(1), 2);
+        });
+    }
+
+    @Test
+    void anOnnxFileReadThroughHadoopGivesWhatTheSameBuiltinGives() throws IOException {
+        Path onnx = dir.resolve("d2l.onnx");
+        OnnxExporter.write(SeededWeights.apply(Builtins.build("d2l"), 0), onnx, OnnxExporter.DEFAULT_OPSET, true);
+        Dataset<Row> input = files(images).filter("path not like '%corrupt.png'").limit(6);
+        ImageClassifier builtin = new ImageClassifier().setModel("builtin:d2l").setTopK(5).setBatchSize(4);
+        ImageClassifier file = builtin.copy(new ParamMap()).setModel(onnx.toUri().toString());
+        List<Row> a = builtin.transform(input).select("path", "prediction").sort("path").collectAsList();
+        List<Row> b = file.transform(input).select("path", "prediction").sort("path").collectAsList();
+        assertEquals(6, a.size());
+        assertEquals(a, b);
+    }
+
+    @Test
+    void mistakesAreNamedBeforeAnyTaskRuns() {
+        Dataset<Row> input = files(images);
+        var noColumn = assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setInputCol("bytes").transform(input));
+        assertTrue(noColumn.getMessage().contains("input column 'bytes' is not among the columns"), noColumn.getMessage());
+        var wrongType = assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setInputCol("length").transform(input));
+        assertTrue(wrongType.getMessage().contains("input column 'length' is bigint; it must be binary"), wrongType.getMessage());
+        var taken = assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setOutputCol("path").transform(input));
+        assertTrue(taken.getMessage().contains("outputCol 'path' is already a column"), taken.getMessage());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setModel("builtin:alexnet").transform(input));
+        assertTrue(unknown.getMessage().contains("model 'builtin:alexnet': unknown builtin"), unknown.getMessage());
+        var missing = assertThrows(java.io.UncheckedIOException.class, () -> new ImageClassifier().setModel(dir.resolve("none.onnx").toString()).transform(input));
+        assertTrue(missing.getMessage().contains("none.onnx: no such file"), missing.getMessage());
+        var preset = assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setPreset("caffe").transform(input));
+        assertTrue(preset.getMessage().contains("a preset does not apply"), preset.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ImageClassifier().setBatchSize(0));
     }
 }
