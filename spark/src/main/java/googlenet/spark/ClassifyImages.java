@@ -73,6 +73,16 @@ public final class ClassifyImages {
         long failed = written.filter("error is not null").count();
         out.printf("classified %d images (%d could not be read) in %.1f s: %.1f images/s; wrote %s%n", images - failed, failed, seconds,
                 images / seconds, job.output());
+        if (job.show() > 0) {
+            for (Row r : written.orderBy("path").limit(job.show()).collectAsList()) {
+                if (r.isNullAt(1)) {
+                    out.printf("%s  error: %s%n", r.getString(0), r.getString(2));
+                } else {
+                    Row best = r.<Row>getList(1).getFirst();
+                    out.printf("%s  %s  %.3f%%%n", r.getString(0), best.isNullAt(1) ? "class " + best.getInt(0) : best.getString(1), 100.0 * best.getFloat(2));
+                }
+            }
+        }
         return OK;
     }
 }

@@ -3,10 +3,10 @@ package googlenet.spark;
 import java.util.List;
 
 /** The command line of {@link ClassifyImages}, checked. */
-record JobArguments(String input, String output, String model, String weights, String preset, int top, int batch, int threads) {
+record JobArguments(String input, String output, String model, String weights, String preset, int top, int batch, int threads, int show) {
     static final String USAGE = """
             Usage: ClassifyImages --input GLOB --output OUT.parquet [--model MODEL] [--weights FILE] [--preset NAME]
-                                  [--top K] [--batch B] [--threads T]
+                                  [--top K] [--batch B] [--threads T] [--show N]
             Classifies image files (JPEG, PNG, BMP, GIF) on Spark with the googlenet engine and writes Parquet with the
             columns path, prediction (array of struct index, label, probability; null when the image could not be read)
             and error (why not; null when it was). Paths are Hadoop paths: file:, hdfs:, s3a: ...
@@ -18,6 +18,7 @@ record JobArguments(String input, String output, String model, String weights, S
               --top K           classes per image (default: 5)
               --batch B         images per engine run (default: 16)
               --threads T       engine threads per run (default: 1; Spark runs one task per executor core)
+              --show N          print the first N rows by path: best class and probability, or the error
               --help            this text""";
 
     /** The arguments, or IllegalArgumentException naming the first mistake. */
@@ -30,6 +31,7 @@ record JobArguments(String input, String output, String model, String weights, S
         int top = 5;
         int batch = 16;
         int threads = 1;
+        int show = 0;
         for (int i = 0; i < args.size(); i++) {
             String option = args.get(i);
             if (!option.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + option + "'");
@@ -44,12 +46,13 @@ record JobArguments(String input, String output, String model, String weights, S
                 case "--top" -> top = positive(option, value);
                 case "--batch" -> batch = positive(option, value);
                 case "--threads" -> threads = positive(option, value);
+                case "--show" -> show = positive(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (input == null) throw new IllegalArgumentException("--input is required");
         if (output == null) throw new IllegalArgumentException("--output is required");
-        return new JobArguments(input, output, model, weights, preset, top, batch, threads);
+        return new JobArguments(input, output, model, weights, preset, top, batch, threads, show);
     }
 
     private static int positive(String option, String value) {

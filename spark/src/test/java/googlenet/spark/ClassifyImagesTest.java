@@ -50,7 +50,7 @@ class ClassifyImagesTest {
     @Test
     void classifiesEveryMatchingFileIntoParquet() {
         String output = dir.resolve("out.parquet").toString();
-        Run run = run("--input", dir.resolve("in") + "/**/*.png", "--output", output, "--top", "3", "--batch", "4");
+        Run run = run("--input", dir.resolve("in") + "/**/*.png", "--output", output, "--top", "3", "--batch", "4", "--show", "18");
         assertEquals(ClassifyImages.OK, run.code(), run.err());
         assertTrue(run.out().startsWith("classified 17 images (1 could not be read) in "), run.out());
         Map<String, Row> rows = SessionPredictions.byName(LocalSpark.session().read().parquet(output));
@@ -59,6 +59,9 @@ class ClassifyImagesTest {
             assertNull(rows.get(name).get(2), name);
             SessionPredictions.assertPrediction(expected, name, rows.get(name).getList(1), 3);
         });
+        SessionPredictions.Expected first = expected.get("sample-00000.png").getFirst();
+        assertTrue(run.out().contains("/in/a/sample-00000.png  " + first.label() + "  " + String.format("%.3f%%", 100.0 * first.probability())), run.out());
+        assertTrue(run.out().contains("/in/b/broken.png  error: "), run.out());
         assertTrue(rows.get("broken.png").getString(2).endsWith("broken.png: not an image ImageIO can read (JPEG, PNG, BMP, GIF)"),
                 rows.get("broken.png").getString(2));
         Run again = run("--input", dir.resolve("in") + "/**/*.png", "--output", output);
