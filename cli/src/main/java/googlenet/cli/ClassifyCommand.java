@@ -4,6 +4,8 @@ import googlenet.engine.Model;
 import googlenet.engine.Options;
 import googlenet.engine.ScoredClass;
 import googlenet.engine.Session;
+import googlenet.engine.image.Classifier;
+import googlenet.engine.image.ImageInput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,11 +68,9 @@ final class ClassifyCommand implements Callable<Integer> {
         if (top < 1) throw new BadInputException("--top must be ≥ 1, got " + top);
         if (batch < 1) throw new BadInputException("--batch must be ≥ 1, got " + batch);
         int b = Math.min(batch, images.size());
-        ImageOptions.Classifier classifier = imageOptions.classifier(model, b);
+        Classifier classifier = imageOptions.classifier(model, b);
         ImageInput input = classifier.input();
-        boolean probabilities = classifier.modelHasSoftmax();
         int classes = classifier.classes();
-        List<String> names = classifier.names();
         PrintWriter out = spec.commandLine().getOut();
         Progress progress = new Progress(spec.commandLine().getErr());
         List<Map<String, Object>> jsonResults = new ArrayList<>();
@@ -97,9 +97,9 @@ final class ClassifyCommand implements Callable<Integer> {
                 s.run(decoded == n ? x : Arrays.copyOf(x, decoded * input.imageSize()), y);
                 progress.done();
                 for (int i = 0; i < decoded; i++) {
-                    Classified c = classify(images.get(done + i), y, i * classes, classes, probabilities);
-                    if (json) jsonResults.add(toJson(c, names));
-                    else print(out, c, names);
+                    Classified c = new Classified(images.get(done + i), classifier.top(y, i, top));
+                    if (json) jsonResults.add(toJson(c, classifier));
+                    else print(out, c, classifier);
                 }
                 out.flush();
                 done += decoded;
@@ -116,22 +116,18 @@ final class ClassifyCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    private Classified classify(Path image, float[] y, int from, int classes, boolean probabilities) {
-        return new Classified(image, ClassScores.top(y, from, classes, probabilities, top));
-    }
-
-    private static void print(PrintWriter out, Classified c, List<String> names) {
+    private static void print(PrintWriter out, Classified c, Classifier classifier) {
         out.println(c.image());
         for (ScoredClass s : c.top()) {
-            String label = ClassScores.label(names, s.index());
+            String label = classifier.label(s.index());
             out.printf("  %7.3f%%  %4d  %s%n", 100.0 * s.score(), s.index(), label == null ? "" : label);
         }
     }
 
-    private static Map<String, Object> toJson(Classified c, List<String> names) {
+    private static Map<String, Object> toJson(Classified c, Classifier classifier) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("image", c.image().toString());
-        result.put("top", ClassScores.json(c.top(), names));
+        result.put("top", ClassScores.json(c.top(), classifier));
         return result;
     }
 }

@@ -5,6 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import googlenet.engine.Model;
 import googlenet.engine.ScoredClass;
 import googlenet.engine.Session;
+import googlenet.engine.image.Classifier;
+import googlenet.engine.image.ImageInput;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -79,7 +81,7 @@ final class ClassifyServer {
 
     private final Model model;
     private final String modelName;
-    private final ImageOptions.Classifier classifier;
+    private final Classifier classifier;
     private final Config config;
     private final WorkerHook hook;
     private final BlockingQueue<Job> queue;
@@ -96,7 +98,7 @@ final class ClassifyServer {
     private volatile boolean stopping;
     private String summary;
 
-    private ClassifyServer(Model model, String modelName, ImageOptions.Classifier classifier, Config config, WorkerHook hook) throws IOException {
+    private ClassifyServer(Model model, String modelName, Classifier classifier, Config config, WorkerHook hook) throws IOException {
         this.model = model;
         this.modelName = modelName;
         this.classifier = classifier;
@@ -117,7 +119,7 @@ final class ClassifyServer {
     /**
      * Starts serving {@code model} (which the server then owns and closes in {@link #stop}) with sessions of batch 1.
      */
-    static ClassifyServer start(Model model, String modelName, ImageOptions.Classifier classifier, Config config, WorkerHook hook) throws IOException {
+    static ClassifyServer start(Model model, String modelName, Classifier classifier, Config config, WorkerHook hook) throws IOException {
         ClassifyServer server = new ClassifyServer(model, modelName, classifier, config, hook);
         for (int i = 0; i < config.workers(); i++) {
             Session session = server.sessions.get(i);
@@ -159,7 +161,7 @@ final class ClassifyServer {
                 long decoded = System.nanoTime();
                 session.run(input, output);
                 long ran = System.nanoTime();
-                List<ScoredClass> top = ClassScores.top(output, 0, classifier.classes(), classifier.modelHasSoftmax(), config.top());
+                List<ScoredClass> top = classifier.top(output, 0, config.top());
                 job.outcome.complete(new Classified(top, millis(decoded - taken), millis(ran - decoded), millis(taken - job.enqueued)));
             } catch (IOException e) {
                 job.outcome.complete(new Failed(400, e.getMessage()));
@@ -235,7 +237,7 @@ final class ClassifyServer {
         switch (outcome) {
             case Classified c -> {
                 Map<String, Object> json = new LinkedHashMap<>();
-                json.put("top", ClassScores.json(c.top(), classifier.names()));
+                json.put("top", ClassScores.json(c.top(), classifier));
                 json.put("latencyMs", c.modelMs());
                 json.put("queueMs", c.queueMs());
                 json.put("decodeMs", c.decodeMs());

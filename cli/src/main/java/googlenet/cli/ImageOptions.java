@@ -1,12 +1,10 @@
 package googlenet.cli;
 
+import googlenet.engine.image.Classifier;
 import googlenet.engine.image.Preset;
 import googlenet.graph.Graph;
-import googlenet.graph.Node;
 import googlenet.graph.Shape;
 import googlenet.graph.models.D2lFashion;
-import googlenet.graph.models.ImageNetLabels;
-import googlenet.graph.op.Softmax;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -19,8 +17,6 @@ import java.util.List;
  * model's input and how its classes are named (shared by {@code classify} and {@code serve}).
  */
 final class ImageOptions {
-    private static final String CAFFE_INPUT = "data_0";
-
     @Option(names = "--preset", paramLabel = "NAME", description = "torchvision (RGB, ImageNet mean/std) or caffe (BGR, 0-255 minus the mean).")
     String preset;
 
@@ -37,30 +33,19 @@ final class ImageOptions {
             description = "Refuse larger images, by their header, before decoding (default: ${DEFAULT-VALUE}).")
     double maxMegapixels;
 
-    /**
-     * What a classifying command needs: the network with its weights for batches of {@code batch}, the preset sized to
-     * its input, its class count, whether it ends in Softmax, and the class names (null when unnamed).
-     */
-    record Classifier(Graph graph, ImageInput input, int classes, boolean modelHasSoftmax, List<String> names) {
-    }
-
+    /** What a classifying command needs: the network with its weights for batches of {@code batch}, the input sized to it. */
     Classifier classifier(ModelOptions model, int batch) throws IOException {
         long maxPixels = maxPixels();
         if (model.isBuiltin() && model.builtinName().equals(D2lFashion.NAME)) {
             if (preset != null || crop != null || resize != null) {
                 throw new BadInputException("builtin:" + D2lFashion.NAME + " takes images as Fashion-MNIST's (grayscale 28×28); --preset, --crop and --resize do not apply");
             }
-            D2lFashion fashion = D2lFashion.shipped();
-            Graph graph = model.withWeights(fashion.inputShape(batch));
-            int classes = fashion.classes().size();
-            return new Classifier(graph, new FashionImages(fashion.preprocessing(), maxPixels), classes, false,
-                    labels == null ? fashion.classes() : labels(classes));
+            Classifier fashion = Classifier.fashion(model.withWeights(D2lFashion.shipped().inputShape(batch)), maxPixels);
+            return labels == null ? fashion : fashion.withNames(labels(fashion.classes()));
         }
         Preset p = sizedPreset(model);
-        Graph graph = model.withWeights(Shape.of(batch, p.channels(), p.crop(), p.crop()));
-        Node output = graph.output(graph.outputs().keySet().iterator().next());
-        int classes = output.shape().dim(1);
-        return new Classifier(graph, new ImageInput.OfPreset(p, maxPixels), classes, output.op() instanceof Softmax, labels(classes));
+        Classifier classifier = Classifier.ofPreset(model.withWeights(Shape.of(batch, p.channels(), p.crop(), p.crop())), p, maxPixels);
+        return labels == null ? classifier : classifier.withNames(labels(classifier.classes()));
     }
 
     /** The pixel limit, checked. */
@@ -71,7 +56,7 @@ final class ImageOptions {
 
     /** The class names: --labels, else ImageNet-1k for 1000 classes, else none. */
     List<String> labels(int classes) throws IOException {
-        if (labels == null) return classes == ImageNetLabels.labels().size() ? ImageNetLabels.labels() : null;
+        if (labels == null) return Classifier.defaultNames(classes);
         List<String> names = Files.readAllLines(labels).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
         if (names.size() != classes) {
             throw new BadInputException("--labels " + labels + " has " + names.size() + " labels, the model has " + classes + " classes");
@@ -82,9 +67,7 @@ final class ImageOptions {
     /** The preset by --preset or the model's kind, at the model's input size unless --crop/--resize say otherwise. */
     Preset sizedPreset(ModelOptions model) {
         Graph declared = model.isBuiltin() ? null : model.onnx();
-        Preset p = preset != null ? Preset.named(preset)
-                : model.isBuiltin() ? (model.builtinName().equals("bvlc") ? Preset.CAFFE : Preset.TORCHVISION)
-                : declared.inputs().getFirst().name().equals(CAFFE_INPUT) ? Preset.CAFFE : Preset.TORCHVISION;
+        Preset p = preset != null ? Preset.named(preset) : model.isBuiltin() ? Preset.forBuiltin(model.builtinName()) : Preset.forOnnx(declared);
         int side = p.crop();
         if (declared != null) {
             Shape own = declared.inputs().getFirst().shape();
@@ -95,7 +78,7 @@ final class ImageOptions {
             if (own.dim(3) != side && crop == null) throw new BadInputException(model.model + ": input " + own + " is not square; give --crop");
         }
         int c = crop != null ? crop : side;
-        int r = resize != null ? resize : (int) ((long) c * p.resize() / p.crop());
+        int r = resize != null ? resize : p.resizeFor(c);
         if (c < 1 || r < c) throw new BadInputException("need 1 ≤ --crop ≤ --resize, got crop " + c + ", resize " + r);
         return p.withSize(r, c);
     }

@@ -2,22 +2,18 @@ package googlenet.cli;
 
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
-import googlenet.graph.Node;
 import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;
-import googlenet.graph.Tensor;
 import googlenet.graph.Weights;
 import googlenet.graph.io.SafeTensors;
 import googlenet.graph.models.Builtins;
 import googlenet.graph.onnx.OnnxImporter;
-import googlenet.graph.op.Linear;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@code --model builtin:NAME | file.onnx}, {@code --weights}, {@code --classes}, {@code --seed}: which network, and
@@ -115,21 +111,8 @@ final class ModelOptions {
         input = builtinInput(name, input);
         if (defaultClasses == Builtins.DEFAULT_CLASSES) defaultClasses = Builtins.defaultClasses(name);
         int k = classes != null ? classes : defaultClasses;
-        if (classes == null && weights() != null) k = classesOf(Builtins.build(name, input, k), weights(), k);
+        if (classes == null && weights() != null) k = Builtins.classesIn(Builtins.build(name, input, k), weights(), k);
         return Builtins.build(name, input, k);
-    }
-
-    /** The class count the weights give the builtin's classifier (the last Linear), else {@code fallback}. */
-    private static int classesOf(Graph g, Weights w, int fallback) {
-        List<Node> linears = g.nodes().stream().filter(n -> n.op() instanceof Linear).toList();
-        for (int i = linears.size() - 1; i >= 0; i--) {
-            String key = linears.get(i).name() + ".weight";
-            if (g.outputs().containsValue(linears.get(i).name())) {
-                Tensor t = w.get(key);
-                if (t != null && t.shape().rank() == 2) return t.shape().dim(0);
-            }
-        }
-        return fallback;
     }
 
     /** The network with its weights, ready to run. */
@@ -140,12 +123,8 @@ final class ModelOptions {
             Weights shipped = Builtins.shippedWeights(builtinName());
             return shipped != null ? g.withWeights(shipped) : SeededWeights.apply(g, seed);
         }
-        // A state_dict saved without auxiliary classifiers (torchvision's aux_logits=False) runs the outputs it has weights for.
-        List<String> covered = g.outputs().keySet().stream()
-                .filter(o -> weights().keys().containsAll(g.keepOutputs(List.of(o)).requiredWeights().keySet())).toList();
-        Graph kept = covered.isEmpty() || covered.size() == g.outputs().size() ? g : g.keepOutputs(covered);
         try {
-            return kept.withWeights(weights());
+            return Builtins.withWeights(g, weights());
         } catch (GraphException e) {
             throw new GraphException(weights + ": " + e.getMessage(), e);
         }

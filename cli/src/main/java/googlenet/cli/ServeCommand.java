@@ -2,6 +2,7 @@ package googlenet.cli;
 
 import googlenet.engine.Model;
 import googlenet.engine.Options;
+import googlenet.engine.image.Classifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,7 +68,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        ImageOptions.Classifier classifier = imageOptions.classifier(model, 1);
+        Classifier classifier = imageOptions.classifier(model, 1);
         Model m = Model.load(classifier.graph(), engineOptions.apply(threads == null ? Options.defaults() : Options.threads(threads)));
         ClassifyServer server;
         try {

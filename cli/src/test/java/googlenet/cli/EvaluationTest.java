@@ -6,8 +6,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EvaluationTest {
     @Test
@@ -43,15 +41,5 @@ class EvaluationTest {
         float[] y = {9, 1, 3, 3, 2};
         assertEquals(1, Evaluation.argmax(y, 1, 4));
         assertEquals(0, Evaluation.argmax(y, 0, 5));
-    }
-
-    @Test
-    void lightBordersAreTakenForPhotosOnWhite() {
-        byte[] dark = new byte[784];
-        assertFalse(FashionImages.lightBorder(dark));
-        byte[] light = new byte[784];
-        java.util.Arrays.fill(light, (byte) 200);
-        for (int y = 1; y < 27; y++) for (int x = 1; x < 27; x++) light[y * 28 + x] = 0;
-        assertTrue(FashionImages.lightBorder(light));
     }
 }

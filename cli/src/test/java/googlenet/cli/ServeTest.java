@@ -2,7 +2,9 @@ package googlenet.cli;
 
 import googlenet.engine.Model;
 import googlenet.engine.Options;
+import googlenet.engine.image.Classifier;
 import googlenet.engine.image.ImageDecoder;
+import googlenet.engine.image.ImageInput;
 import googlenet.engine.image.Preset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,7 @@ class ServeTest {
 
     private ClassifyServer start(int workers, int queue, int maxBody, ClassifyServer.WorkerHook hook) throws IOException {
         model = Model.load(ClassifyCliTest.d2l(), Options.threads(1));
-        var classifier = new ImageOptions.Classifier(ClassifyCliTest.d2l(), new ImageInput.OfPreset(PRESET, ImageDecoder.DEFAULT_MAX_PIXELS), NAMES.size(), false, NAMES);
+        var classifier = new Classifier(ClassifyCliTest.d2l(), new ImageInput.OfPreset(PRESET, ImageDecoder.DEFAULT_MAX_PIXELS), NAMES.size(), false, NAMES);
         server = ClassifyServer.start(model, "test:d2l-64", classifier, new ClassifyServer.Config(0, workers, queue, maxBody, 5, 5), hook);
         return server;
     }

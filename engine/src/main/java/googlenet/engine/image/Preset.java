@@ -1,5 +1,7 @@
 package googlenet.engine.image;
 
+import googlenet.graph.Graph;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,6 +23,7 @@ public record Preset(String name, ColorOrder colorOrder, int resize, int crop, f
     public static final Preset CAFFE = new Preset("caffe", ColorOrder.BGR, 256, 224, 1f,
             new float[]{104f, 117f, 123f}, new float[]{1f, 1f, 1f});
     public static final List<Preset> BUILTIN = List.of(TORCHVISION, CAFFE);
+    private static final String CAFFE_INPUT = "data_0";
 
     public Preset {
         if (crop < 1 || resize < crop) throw new IllegalArgumentException("preset '" + name + "': need 1 ≤ crop ≤ resize, got resize "
@@ -40,6 +43,16 @@ public record Preset(String name, ColorOrder colorOrder, int resize, int crop, f
                 "unknown preset '" + name + "'; known: " + String.join(", ", BUILTIN.stream().map(Preset::name).toList())));
     }
 
+    /** The preset a builtin network takes: caffe for {@code bvlc}, torchvision for the others. */
+    public static Preset forBuiltin(String builtinName) {
+        return builtinName.equals("bvlc") ? CAFFE : TORCHVISION;
+    }
+
+    /** The preset an imported model takes: caffe when its input is named {@code data_0} (the ONNX zoo's Caffe GoogLeNet), else torchvision. */
+    public static Preset forOnnx(Graph model) {
+        return model.inputs().getFirst().name().equals(CAFFE_INPUT) ? CAFFE : TORCHVISION;
+    }
+
     public int channels() {
         return colorOrder.channels();
     }
@@ -52,6 +65,11 @@ public record Preset(String name, ColorOrder colorOrder, int resize, int crop, f
     /** The same preset at another size. */
     public Preset withSize(int newResize, int newCrop) {
         return new Preset(name, colorOrder, newResize, newCrop, divisor, mean, std);
+    }
+
+    /** The shorter side before cropping {@code side}, in this preset's proportion (256 for 224). */
+    public int resizeFor(int side) {
+        return (int) ((long) side * resize / crop);
     }
 
     @Override

@@ -2,8 +2,11 @@ package googlenet.graph.models;
 
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
+import googlenet.graph.Node;
 import googlenet.graph.Shape;
+import googlenet.graph.Tensor;
 import googlenet.graph.Weights;
+import googlenet.graph.op.Linear;
 
 import java.util.List;
 
@@ -50,5 +53,29 @@ public final class Builtins {
     /** The weights shipped with a builtin ({@code d2l-fashion}), or {@code null} for those that take seeded or given ones. */
     public static Weights shippedWeights(String name) {
         return name.equals(D2lFashion.NAME) ? D2lFashion.shipped().weights() : null;
+    }
+
+    /** The class count {@code weights} give the classifier of {@code structure} (the last Linear an output is), else {@code fallback}. */
+    public static int classesIn(Graph structure, Weights weights, int fallback) {
+        List<Node> linears = structure.nodes().stream().filter(n -> n.op() instanceof Linear).toList();
+        for (int i = linears.size() - 1; i >= 0; i--) {
+            String key = linears.get(i).name() + ".weight";
+            if (structure.outputs().containsValue(linears.get(i).name())) {
+                Tensor t = weights.get(key);
+                if (t != null && t.shape().rank() == 2) return t.shape().dim(0);
+            }
+        }
+        return fallback;
+    }
+
+    /**
+     * A builtin's structure with given weights. A state_dict saved without auxiliary classifiers (torchvision's
+     * {@code aux_logits=False}) runs the outputs it has weights for.
+     */
+    public static Graph withWeights(Graph structure, Weights weights) {
+        List<String> covered = structure.outputs().keySet().stream()
+                .filter(o -> weights.keys().containsAll(structure.keepOutputs(List.of(o)).requiredWeights().keySet())).toList();
+        Graph kept = covered.isEmpty() || covered.size() == structure.outputs().size() ? structure : structure.keepOutputs(covered);
+        return kept.withWeights(weights);
     }
 }

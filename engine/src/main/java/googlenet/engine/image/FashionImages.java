@@ -1,16 +1,7 @@
-package googlenet.cli;
+package googlenet.engine.image;
 
-import googlenet.engine.image.ColorOrder;
-import googlenet.engine.image.ImageDecoder;
-import googlenet.engine.image.ImagePreprocessor;
-import googlenet.engine.image.Pixels;
-import googlenet.engine.image.Preset;
 import googlenet.graph.models.FashionMnist;
 import googlenet.graph.models.FashionPreprocessing;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Path;
 
 /**
  * Any JPEG or PNG as {@code d2l-fashion}'s input: converted to grayscale (PIL's "L"), the shorter side resized to 28
@@ -18,13 +9,13 @@ import java.nio.file.Path;
  * shows light clothes on black because its makers negated product photos taken on white — and then the training
  * script's table and pixel repetition ({@link FashionPreprocessing}).
  */
-final class FashionImages implements ImageInput {
+public final class FashionImages implements ImageInput {
     private final ImagePreprocessor toGray28;
     private final FashionPreprocessing preprocessing;
     private final float[] table;
     private final long maxPixels;
 
-    FashionImages(FashionPreprocessing preprocessing, long maxPixels) {
+    public FashionImages(FashionPreprocessing preprocessing, long maxPixels) {
         int side = FashionMnist.SIDE;
         this.toGray28 = new ImagePreprocessor(new Preset("fashion", ColorOrder.GRAY, side, side, 255f, new float[]{0f}, new float[]{1f}), maxPixels);
         this.preprocessing = preprocessing;
@@ -48,23 +39,17 @@ final class FashionImages implements ImageInput {
     }
 
     @Override
-    public void load(Path image, float[] x, int index) throws IOException {
-        write(ImageDecoder.read(image, maxPixels), x, index);
+    public long maxPixels() {
+        return maxPixels;
     }
 
     @Override
-    public void load(InputStream image, String name, float[] x, int index) throws IOException {
-        write(ImageDecoder.read(image, name, maxPixels), x, index);
-    }
-
-    /** Writes the image as image {@code index} of the batch {@code x}; returns whether it was inverted. */
-    boolean write(Pixels decoded, float[] x, int index) {
+    public void write(Pixels decoded, float[] x, int index) {
         Pixels small = toGray28.prepare(decoded);
         byte[] pixels = small.data().clone();
         boolean invert = lightBorder(pixels);
         if (invert) for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) (255 - (pixels[i] & 0xff));
         preprocessing.apply(table, pixels, 0, x, index * imageSize());
-        return invert;
     }
 
     /** Whether the mean of the outermost ring of pixels is above mid-gray. */
