@@ -87,9 +87,7 @@ public final class Main implements Runnable {
             boolean verbose = parsed.matchedOption("--verbose") != null
                     || parsed.subcommands().stream().anyMatch(p -> p.matchedOption("--verbose") != null);
             int code = isBadInput(e) ? ExitCode.BAD_INPUT : ExitCode.INTERNAL_ERROR;
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof java.nio.file.NoSuchFileException) message = "no such file: " + message;
-            if (e instanceof UncheckedIOException u && u.getCause() != null) message = u.getCause().getMessage();
+            String message = message(e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e);
             err.println(c.getCommandName() + ": " + (code == ExitCode.INTERNAL_ERROR ? "internal error: " + e + (verbose ? "" : " (--verbose shows where)") : message));
             if (verbose) e.printStackTrace(err);
             err.flush();
@@ -99,6 +97,23 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * A one-line message for an error: a file system error says what happened to which file (Java's own messages for
+     * these are only the path).
+     */
+    static String message(Throwable e) {
+        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return switch (e) {
+            case java.nio.file.NoSuchFileException f -> "no such file: " + f.getFile();
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.NotDirectoryException f -> "not a folder: " + f.getFile();
+            case java.nio.file.DirectoryNotEmptyException f -> "folder not empty: " + f.getFile();
+            case java.nio.file.FileSystemException f when f.getReason() == null && f.getFile() != null ->
+                    f.getClass().getSimpleName().replace("Exception", "") + ": " + f.getFile();
+            default -> text;
+        };
     }
 
     private static boolean isBadInput(Exception e) {

@@ -43,6 +43,25 @@ class CliTest {
         assertEquals("Linear output shape: (1, 10)", lines[21]);
     }
 
+    /** A missing or unreadable model, weights or input file: one line that says what is wrong with which file, exit 2. */
+    @Test
+    void aMissingFileIsNamedAsMissing(@TempDir Path dir) throws IOException {
+        String missing = dir.resolve("missing.onnx").toString();
+        for (String[] args : List.of(new String[] {"summary", "--model", missing},
+                new String[] {"bench", "--model", missing, "--iterations", "1"},
+                new String[] {"classify", "--model", missing, dir.resolve("x.png").toString()},
+                new String[] {"summary", "--model", "builtin:d2l", "--weights", dir.resolve("w.safetensors").toString()})) {
+            Result r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            String file = args[args.length - 1].endsWith(".safetensors") ? args[args.length - 1] : missing;
+            String expected = args[0] + ": no such file: " + file;
+            assertEquals(expected, r.err().strip(), String.join(" ", args));
+        }
+        Result folder = run("summary", "--model", dir.toString());
+        assertEquals(2, folder.code(), folder.err());
+        assertEquals("summary: " + dir + ": a folder, not an ONNX model file", folder.err().strip());
+    }
+
     @Test
     void summaryPrintsTheTotals() {
         Result r = run("summary", "--model", "builtin:d2l");

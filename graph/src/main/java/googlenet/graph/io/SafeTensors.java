@@ -64,6 +64,7 @@ public final class SafeTensors {
      */
     public static Weights read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (Files.isDirectory(file)) throw new java.nio.file.FileSystemException(file.toString(), null, "a folder, not a safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
             return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), file.toString());
         }

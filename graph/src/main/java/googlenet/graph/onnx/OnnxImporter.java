@@ -92,6 +92,7 @@ public final class OnnxImporter {
     /** Loads a model file; external data is read from the file's folder. */
     public static Graph load(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        if (Files.isDirectory(file)) throw new java.nio.file.FileSystemException(file.toString(), null, "a folder, not an ONNX model file");
         long size = Files.size(file);
         if (size > MAX_MODEL_BYTES) {
             throw new FormatException(file + ": " + size + " bytes is larger than a protobuf message can be (2 GB); keep the weights as external data");
