@@ -37,12 +37,29 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ClassifyServer {
     static final String CLASSIFY = "/classify";
+    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+    /**
+     * The JDK server's limit on the time a request takes to arrive, read once per JVM when its first server starts
+     * (unset, a connection that sent part of a request and stopped was held for good).
+     */
+    private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
     static final String HEALTH = "/health";
     private static final String BODY_NAME = "request body";
 
-    /** How to serve: {@code port} 0 picks a free one; {@code maxBody} in bytes; {@code graceSeconds} bounds {@link #stop}. */
-    record Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds) {
+    /**
+     * How to serve: {@code port} 0 picks a free one; {@code maxBody} in bytes; {@code graceSeconds} bounds {@link #stop};
+     * a connection whose request (headers and body) has not arrived whole within {@code requestTimeoutSeconds} is
+     * closed.
+     */
+    record Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds, int requestTimeoutSeconds) {
+        Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds) {
+            this(port, workers, queue, maxBody, top, graceSeconds, DEFAULT_REQUEST_TIMEOUT_SECONDS);
+        }
+
         Config {
+            if (requestTimeoutSeconds < 1) {
+                throw new BadInputException("--request-timeout must be ≥ 1 second, got " + requestTimeoutSeconds);
+            }
             if (port < 0 || port > 65_535) throw new BadInputException("--port must be in 0..65535, got " + port);
             if (workers < 1) throw new BadInputException("--workers must be ≥ 1, got " + workers);
             if (queue < 1) throw new BadInputException("--queue must be ≥ 1, got " + queue);
@@ -106,6 +123,9 @@ final class ClassifyServer {
         this.hook = hook;
         this.queue = new ArrayBlockingQueue<>(config.queue());
         for (int i = 0; i < config.workers(); i++) sessions.add(model.newSession(1));
+        if (System.getProperty(MAX_REQUEST_TIME) == null) {
+            System.setProperty(MAX_REQUEST_TIME, Integer.toString(config.requestTimeoutSeconds()));
+        }
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 0);
         } catch (IOException e) {

@@ -55,6 +55,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--grace", defaultValue = "10", paramLabel = "SECONDS", description = "How long a stop waits for in-flight requests (default: ${DEFAULT-VALUE}).")
     int grace;
 
+    @Option(names = "--request-timeout", defaultValue = "30", paramLabel = "SECONDS",
+            description = "Close a connection whose request has not arrived whole within this time (default: ${DEFAULT-VALUE}).")
+    int requestTimeout;
+
     @Option(names = "--no-warm-up", description = "Open the port without warming up the JIT first (the first requests are then slow).")
     boolean noWarmUp;
 
@@ -63,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ClassifyServer.Config config = new ClassifyServer.Config(port, workers, queue, maxBody, top, grace);
+        ClassifyServer.Config config = new ClassifyServer.Config(port, workers, queue, maxBody, top, grace, requestTimeout);
         if (threads != null && threads < 1) throw new BadInputException("--threads must be ≥ 1, got " + threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
