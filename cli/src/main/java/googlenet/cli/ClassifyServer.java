@@ -226,6 +226,13 @@ final class ClassifyServer {
             busy(exchange, "the server is stopping");
             return;
         }
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
+            exchange.getResponseHeaders().set("Connection", "close"); // the body stays unread
+            error(exchange, 415, "a multipart form (" + type.split(";")[0].trim() + "): POST the image's own bytes as the "
+                    + "body instead, e.g. curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' " + url() + CLASSIFY);
+            return;
+        }
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > config.maxBody()) {
             exchange.getResponseHeaders().set("Connection", "close"); // the body stays unread

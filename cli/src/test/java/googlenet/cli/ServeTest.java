@@ -80,9 +80,15 @@ class ServeTest {
     }
 
     private static Response request(ClassifyServer s, String method, String path, byte[] body) throws IOException {
+        return request(s, method, path, body, null);
+    }
+
+    private static Response request(ClassifyServer s, String method, String path, byte[] body, String contentType)
+            throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(s.url() + path).toURL().openConnection();
         c.setRequestMethod(method);
         c.setRequestProperty("Connection", "close");
+        if (contentType != null) c.setRequestProperty("Content-Type", contentType);
         if (body != null) {
             c.setDoOutput(true);
             c.setFixedLengthStreamingMode(body.length);
@@ -159,6 +165,13 @@ class ServeTest {
         assertEquals(413, tooLarge.status(), tooLarge.body());
         assertTrue(tooLarge.body().contains("20000 bytes, more than the limit of 10000"), tooLarge.body());
 
+        // A browser form's upload: the answer says to send the bytes themselves.
+        Response form = request(s, "POST", ClassifyServer.CLASSIFY, ("--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n"
+                + "abc\r\n--x--\r\n").getBytes(StandardCharsets.UTF_8), "multipart/form-data; boundary=x");
+        assertEquals(415, form.status(), form.body());
+        assertTrue(form.body().contains("a multipart form (multipart/form-data): POST the image's own bytes as the body"),
+                form.body());
+        assertTrue(form.body().contains("curl --data-binary @photo.jpg"), form.body());
         Response garbage = request(s, "POST", ClassifyServer.CLASSIFY, "hello, not an image".getBytes(StandardCharsets.UTF_8));
         assertEquals(400, garbage.status());
         assertTrue(garbage.body().contains("request body: not an image"), garbage.body());
@@ -177,7 +190,7 @@ class ServeTest {
         assertEquals(200, ok.status(), "the server still answers after errors: " + ok.body());
         String health = request(s, "GET", ClassifyServer.HEALTH, null).body();
         assertEquals(1, field(health, "requestsServed"));
-        assertEquals(7, field(health, "badRequests"));
+        assertEquals(8, field(health, "badRequests")); // 404, 405 twice, 413, 415, 400 three times
         assertEquals(0, field(health, "errors"));
     }
 
