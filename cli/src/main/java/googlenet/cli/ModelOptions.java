@@ -115,6 +115,14 @@ final class ModelOptions {
         return Builtins.build(name, input, k);
     }
 
+    /**
+     * Refuses an input shape the weights cannot take (a builtin's shipped weights, or {@code --weights}), as running
+     * would: {@code summary} must not describe a network that {@code run} then refuses.
+     */
+    void checkWeightsFit(Shape input) {
+        if (isBuiltin() && (weights != null || Builtins.shippedWeights(builtinName()) != null)) withWeights(input);
+    }
+
     /** The network with its weights, ready to run. */
     Graph withWeights(Shape input) {
         Graph g = structure(input, Builtins.DEFAULT_CLASSES);

@@ -43,6 +43,7 @@ final class SummaryCommand implements Runnable {
     }
 
     static void print(PrintWriter out, ModelOptions model, Shape shape, List<String> outputs, boolean json) {
+        model.checkWeightsFit(shape);
         Graph full = model.structure(shape, Builtins.DEFAULT_CLASSES);
         List<String> kept = outputs == null ? List.of(full.outputs().keySet().iterator().next()) : outputs;
         Graph graph = full.keepOutputs(kept);

@@ -62,6 +62,17 @@ class CliTest {
         assertEquals("summary: " + dir + ": a folder, not an ONNX model file", folder.err().strip());
     }
 
+    /** summary refuses a shape the shipped weights cannot take, as run and bench do, and describes the one they can. */
+    @Test
+    void summaryRefusesAnInputTheWeightsCannotTake() {
+        Result wrong = run("summary", "--model", "builtin:d2l-fashion", "--shape", "1,3,10,10");
+        assertEquals(2, wrong.code(), wrong.out());
+        assertTrue(wrong.err().contains("weight '0.0.weight' has shape [64, 1, 7, 7], expected [64, 3, 7, 7]"), wrong.err());
+        Result right = run("summary", "--model", "builtin:d2l-fashion");
+        assertEquals(0, right.code(), right.err());
+        assertTrue(right.out().contains("Input size (MB): 0.01"), right.out()); // 1·56·56·4 bytes
+    }
+
     @Test
     void summaryPrintsTheTotals() {
         Result r = run("summary", "--model", "builtin:d2l");
