@@ -37,29 +37,33 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ClassifyServer {
     static final String CLASSIFY = "/classify";
-    static final int DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+    static final int DEFAULT_READ_TIMEOUT_SECONDS = 30;
+    static final int DEFAULT_MAX_CONNECTIONS = 1000;
     /**
-     * The JDK server's limit on the time a request takes to arrive, read once per JVM when its first server starts
-     * (unset, a connection that sent part of a request and stopped was held for good).
+     * The JDK server's limits on the time a request takes to arrive (unset, a connection that sent part of a request
+     * and stopped was held for good) and on open connections, read once per JVM when its first server starts.
      */
     private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    private static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
     static final String HEALTH = "/health";
     private static final String BODY_NAME = "request body";
 
     /**
      * How to serve: {@code port} 0 picks a free one; {@code maxBody} in bytes; {@code graceSeconds} bounds {@link #stop};
-     * a connection whose request (headers and body) has not arrived whole within {@code requestTimeoutSeconds} is
-     * closed.
+     * a connection whose request (headers and body) has not arrived whole within {@code readTimeoutSeconds} is
+     * closed; at most {@code maxConnections} are open at once (more are closed as they come).
      */
-    record Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds, int requestTimeoutSeconds) {
+    record Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds, int readTimeoutSeconds,
+                  int maxConnections) {
         Config(int port, int workers, int queue, int maxBody, int top, int graceSeconds) {
-            this(port, workers, queue, maxBody, top, graceSeconds, DEFAULT_REQUEST_TIMEOUT_SECONDS);
+            this(port, workers, queue, maxBody, top, graceSeconds, DEFAULT_READ_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS);
         }
 
         Config {
-            if (requestTimeoutSeconds < 1) {
-                throw new BadInputException("--request-timeout must be ≥ 1 second, got " + requestTimeoutSeconds);
+            if (readTimeoutSeconds < 1) {
+                throw new BadInputException("--read-timeout must be ≥ 1 second, got " + readTimeoutSeconds);
             }
+            if (maxConnections < 1) throw new BadInputException("--max-connections must be ≥ 1, got " + maxConnections);
             if (port < 0 || port > 65_535) throw new BadInputException("--port must be in 0..65535, got " + port);
             if (workers < 1) throw new BadInputException("--workers must be ≥ 1, got " + workers);
             if (queue < 1) throw new BadInputException("--queue must be ≥ 1, got " + queue);
@@ -124,7 +128,10 @@ final class ClassifyServer {
         this.queue = new ArrayBlockingQueue<>(config.queue());
         for (int i = 0; i < config.workers(); i++) sessions.add(model.newSession(1));
         if (System.getProperty(MAX_REQUEST_TIME) == null) {
-            System.setProperty(MAX_REQUEST_TIME, Integer.toString(config.requestTimeoutSeconds()));
+            System.setProperty(MAX_REQUEST_TIME, Integer.toString(config.readTimeoutSeconds()));
+        }
+        if (System.getProperty(MAX_CONNECTIONS) == null) {
+            System.setProperty(MAX_CONNECTIONS, Integer.toString(config.maxConnections()));
         }
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 0);
@@ -229,7 +236,7 @@ final class ClassifyServer {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         if (type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/")) {
             exchange.getResponseHeaders().set("Connection", "close"); // the body stays unread
-            error(exchange, 415, "a multipart form (" + type.split(";")[0].trim() + "): POST the image's own bytes as the "
+            error(exchange, 400, "a multipart form (" + type.split(";")[0].trim() + "): POST the image's own bytes as the "
                     + "body instead, e.g. curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' " + url() + CLASSIFY);
             return;
         }

@@ -55,9 +55,13 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--grace", defaultValue = "10", paramLabel = "SECONDS", description = "How long a stop waits for in-flight requests (default: ${DEFAULT-VALUE}).")
     int grace;
 
-    @Option(names = "--request-timeout", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--read-timeout", defaultValue = "30", paramLabel = "SECONDS",
             description = "Close a connection whose request has not arrived whole within this time (default: ${DEFAULT-VALUE}).")
-    int requestTimeout;
+    int readTimeout;
+
+    @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
+            description = "Open connections at most; more are closed as they arrive (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(names = "--no-warm-up", description = "Open the port without warming up the JIT first (the first requests are then slow).")
     boolean noWarmUp;
@@ -67,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        ClassifyServer.Config config = new ClassifyServer.Config(port, workers, queue, maxBody, top, grace, requestTimeout);
+        ClassifyServer.Config config = new ClassifyServer.Config(port, workers, queue, maxBody, top, grace, readTimeout, maxConnections);
         if (threads != null && threads < 1) throw new BadInputException("--threads must be ≥ 1, got " + threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

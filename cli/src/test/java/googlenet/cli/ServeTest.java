@@ -168,7 +168,7 @@ class ServeTest {
         // A browser form's upload: the answer says to send the bytes themselves.
         Response form = request(s, "POST", ClassifyServer.CLASSIFY, ("--x\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n"
                 + "abc\r\n--x--\r\n").getBytes(StandardCharsets.UTF_8), "multipart/form-data; boundary=x");
-        assertEquals(415, form.status(), form.body());
+        assertEquals(400, form.status(), form.body());
         assertTrue(form.body().contains("a multipart form (multipart/form-data): POST the image's own bytes as the body"),
                 form.body());
         assertTrue(form.body().contains("curl --data-binary @photo.jpg"), form.body());
@@ -190,7 +190,7 @@ class ServeTest {
         assertEquals(200, ok.status(), "the server still answers after errors: " + ok.body());
         String health = request(s, "GET", ClassifyServer.HEALTH, null).body();
         assertEquals(1, field(health, "requestsServed"));
-        assertEquals(8, field(health, "badRequests")); // 404, 405 twice, 413, 415, 400 three times
+        assertEquals(8, field(health, "badRequests")); // 404, 405 twice, 413, 400 four times
         assertEquals(0, field(health, "errors"));
     }
 

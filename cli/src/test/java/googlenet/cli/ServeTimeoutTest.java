@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A client that sends part of a request and stops does not hold its connection for good: {@code serve} closes it
- * after {@code --request-timeout}, and keeps answering others. In a child process: the JDK server reads its limits once
+ * after {@code --read-timeout}, closes connections past {@code --max-connections} as they arrive, and keeps answering. In a child process: the JDK server reads its limits once
  * per JVM, when its first server starts.
  */
 class ServeTimeoutTest {
@@ -36,11 +36,11 @@ class ServeTimeoutTest {
     void stalledRequestsAreClosedAfterTheTimeout(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out.txt");
         try (ChildCli serve = new ChildCli(out, "serve", "--model", "builtin:d2l-fashion", "--port", "0", "--no-warm-up",
-                "--threads", "1", "--request-timeout", "2")) {
+                "--threads", "1", "--read-timeout", "2", "--max-connections", "30")) {
             Matcher m = awaitListening(out);
             int port = Integer.parseInt(m.group(2));
             List<Socket> stalled = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
+            for (int i = 0; i < 35; i++) {
                 Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
                 OutputStream o = s.getOutputStream();
                 // Headers begun, never finished; or finished with a body promised and never sent.
@@ -49,14 +49,19 @@ class ServeTimeoutTest {
                 o.flush();
                 stalled.add(s);
             }
+            // Past --max-connections 30: closed as they arrive, long before the read timeout.
+            for (Socket s : stalled.subList(30, 35)) {
+                s.setSoTimeout(1_500);
+                assertClosed(s, "a connection past --max-connections");
+            }
             long start = System.nanoTime();
-            for (Socket s : stalled) {
+            for (Socket s : stalled.subList(0, 30)) {
                 s.setSoTimeout(20_000);
-                assertClosed(s);
-                s.close();
+                assertClosed(s, "a stalled connection");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < 20, "closed after " + seconds + " s");
+            for (Socket s : stalled) s.close();
             HttpURLConnection health = (HttpURLConnection) URI.create(m.group(1) + ClassifyServer.HEALTH).toURL().openConnection();
             assertEquals(200, health.getResponseCode());
             health.disconnect();
@@ -64,7 +69,7 @@ class ServeTimeoutTest {
     }
 
     /** Reads until the server closes the connection (or answers and closes it); fails if it stays open. */
-    private static void assertClosed(Socket s) throws IOException {
+    private static void assertClosed(Socket s, String what) throws IOException {
         InputStream in = s.getInputStream();
         byte[] buffer = new byte[4096];
         try {
@@ -72,7 +77,7 @@ class ServeTimeoutTest {
                 // An error answer before the close is fine.
             }
         } catch (SocketTimeoutException e) {
-            fail("the server kept a stalled connection open for 20 s");
+            fail("the server kept " + what + " open for " + s.getSoTimeout() + " ms");
         } catch (SocketException e) {
             // reset by the server: closed
         }
