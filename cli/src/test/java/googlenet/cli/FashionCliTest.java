@@ -76,6 +76,22 @@ class FashionCliTest {
         assertTrue(picture.startsWith("<svg") && picture.contains("Ankle boot"), picture);
     }
 
+    /**
+     * The repository's samples: Fashion-MNIST test images 0 and 1 (an ankle boot, a pullover) as they are, and as product
+     * photos would show them (negated, enlarged, on a wider light ground); each comes out as its true class.
+     */
+    @Test
+    void theShippedSamplesAndTheirPhotoLikeCopiesComeOutAsTheirClasses() {
+        Path samples = Path.of("..", "samples");
+        for (String[] c : new String[][] {{"ankle-boot.png", "Ankle boot"}, {"ankle-boot-photo.jpg", "Ankle boot"},
+                {"pullover.png", "Pullover"}, {"pullover-photo.jpg", "Pullover"}}) {
+            CliTest.Result r = run("classify", "--model", "builtin:d2l-fashion", "--top", "1", "--json",
+                    samples.resolve(c[0]).toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("\"label\": \"" + c[1] + "\""), c[0] + ": " + r.out());
+        }
+    }
+
     @Test
     void evalTextReportAndLimit() {
         CliTest.Result r = run("eval", "--data", data.toString(), "--limit", "20", "--batch", "8", "--threads", "1");
