@@ -60,7 +60,7 @@ import java.util.TreeSet;
  * Reads an ONNX model (a serialized {@code ModelProto}) into the graph IR with its weights.
  *
  * <p>What is accepted: the default-domain opsets {@value #MIN_OPSET} … {@value #MAX_OPSET} and the ops GoogLeNet models
- * use — Conv, Relu, MaxPool, AveragePool (explicit pads or {@code auto_pad} NOTSET/VALID), GlobalAveragePool, Concat,
+ * use — Conv, Relu, MaxPool, AveragePool (explicit pads or any {@code auto_pad}), GlobalAveragePool, Concat,
  * Gemm and MatMul (+ Add of a constant) as Linear, Flatten, Reshape/Squeeze that flatten to {@code [N, -1]}, LRN,
  * Dropout and Identity (aliases), Softmax over the last axis of N×K, BatchNormalization (inference), Constant, a zero
  * {@code Pad} in front of a conv or pool (folded into its padding), and Add/Sub/Mul/Div by constants that act per
@@ -747,10 +747,31 @@ public final class OnnxImporter {
             if (shape(x).rank() != rank) throw unsupported("expects a rank-" + rank + " input, got " + shape(x));
         }
 
-        private void checkAutoPad() {
+        /**
+         * The node's padding of an input of {@code height × width}: its {@code pads} (auto_pad NOTSET, and VALID, which
+         * has none), or for SAME_UPPER / SAME_LOWER what makes the output {@code ceil(input / stride)}, split evenly with
+         * the odd pixel at the end (UPPER, as TensorFlow's "SAME") or at the start (LOWER).
+         */
+        private Padding padding(int height, int width, int[] kernel, int[] stride, int[] dilation) {
             String autoPad = s("auto_pad", "NOTSET");
-            if (!autoPad.equals("NOTSET") && !autoPad.equals("VALID")) {
-                throw unsupported("auto_pad " + autoPad + " is not supported (only NOTSET with explicit pads, or VALID)");
+            switch (autoPad) {
+                case "NOTSET", "VALID" -> {
+                    return pads();
+                }
+                case "SAME_UPPER", "SAME_LOWER" -> {
+                    if (ints("pads", null) != null) throw unsupported("auto_pad " + autoPad + " together with 'pads'");
+                    int[] size = {height, width};
+                    int[] begin = new int[2];
+                    int[] end = new int[2];
+                    for (int a = 0; a < 2; a++) {
+                        int out = Math.ceilDiv(size[a], stride[a]);
+                        int total = Math.max(0, (out - 1) * stride[a] + (kernel[a] - 1) * dilation[a] + 1 - size[a]);
+                        begin[a] = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+                        end[a] = total - begin[a];
+                    }
+                    return new Padding(begin[0], begin[1], end[0], end[1]);
+                }
+                default -> throw unsupported("auto_pad " + autoPad + " is not one of NOTSET, VALID, SAME_UPPER, SAME_LOWER");
             }
         }
 
@@ -788,7 +809,6 @@ public final class OnnxImporter {
             Const w = floats(1, "weight");
             if (w.dims().length != 4) throw unsupported("weight of shape " + Arrays.toString(w.dims()) + " is not 4-D (only 2-D convolution is supported)");
             Const bias = has(2) ? floats(2, "bias") : null;
-            checkAutoPad();
             int[] kernel = pair("kernel_shape", ints("kernel_shape", null), -1);
             int kh = (int) w.dims()[2];
             int kw = (int) w.dims()[3];
@@ -798,7 +818,9 @@ public final class OnnxImporter {
             int[] stride = pair("strides", ints("strides", null), 1);
             int[] dilation = pair("dilations", ints("dilations", null), 1);
             int groups = toInt(i("group", 1), "group");
-            Padding padding = plus(pads(), extra);
+            Shape xs = shape(x);
+            Padding padding = plus(padding(xs.dim(2) + extra.top() + extra.bottom(), xs.dim(3) + extra.left() + extra.right(),
+                    new int[] {kh, kw}, stride, dilation), extra);
             int out = (int) w.dims()[0];
             if (bias != null && (bias.dims().length != 1 || bias.dims()[0] != out)) {
                 throw unsupported("bias of shape " + Arrays.toString(bias.dims()) + " should be [" + out + "]");
@@ -811,7 +833,6 @@ public final class OnnxImporter {
 
         private void pool(boolean max) {
             Value xv = in(0);
-            checkAutoPad();
             long[] k = ints("kernel_shape", null);
             if (k == null) throw unsupported("attribute 'kernel_shape' is required");
             int[] kernel = pair("kernel_shape", k, 1);
@@ -819,15 +840,19 @@ public final class OnnxImporter {
             int[] dilation = pair("dilations", ints("dilations", null), 1);
             if (dilation[0] != 1 || dilation[1] != 1) throw unsupported("dilations " + Arrays.toString(dilation) + " are not supported");
             boolean ceil = i("ceil_mode", 0) != 0;
-            Padding padding = pads();
+            // The pool's input: the tensor a Pad in front pads (its size with those pads), or the input itself.
+            String x = xv instanceof Padded p ? p.src() : materialize(xv, user());
+            Padding front = xv instanceof Padded p ? p.padding() : Padding.NONE;
+            requireRank(x, 4);
+            Shape xs = shape(x);
+            Padding padding = padding(xs.dim(2) + front.top() + front.bottom(), xs.dim(3) + front.left() + front.right(),
+                    kernel, stride, dilation);
             if (max) {
                 if (i("storage_order", 0) != 0) throw unsupported("storage_order 1 is not supported");
                 // An Indices output stays Unavailable: an error only if something reads it.
             }
             boolean countIncludePad = !max && i("count_include_pad", 0) != 0;
-            String x;
             if (xv instanceof Padded p) {
-                x = p.src();
                 if (max) {
                     boolean foldable = p.value() == Float.NEGATIVE_INFINITY || (p.value() == 0f && nonNegative.contains(x))
                             || (p.value() <= 0f && nonNegative.contains(x));
@@ -843,10 +868,7 @@ public final class OnnxImporter {
                     countIncludePad = true; // the explicit zeros count in the divisor
                 }
                 padding = plus(padding, p.padding());
-            } else {
-                x = materialize(xv, user());
             }
-            requireRank(x, 4);
             if (!max && countIncludePad && ceil && xv instanceof Real) {
                 Shape s = shape(x);
                 int floorH = Math.floorDiv(s.dim(2) + padding.top() + padding.bottom() - kernel[0], stride[0]) + 1;

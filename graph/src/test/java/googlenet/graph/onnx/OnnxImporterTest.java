@@ -282,6 +282,38 @@ class OnnxImporterTest {
         graphError(model(13, g), "reshape", "Reshape", "only flattening");
     }
 
+    /**
+     * auto_pad SAME_UPPER / SAME_LOWER as ONNX defines them: output ceil(input / stride), the total padding
+     * (out − 1)·stride + (k − 1)·dilation + 1 − input split evenly, the odd pixel at the end (UPPER) or start (LOWER);
+     * worked by hand for the small net's 8×8 input.
+     */
+    @Test
+    void autoPadSameIsTheSpecsPadding() throws Exception {
+        // MaxPool 3×3 stride 2 on 8×8: out 4, total (4−1)·2 + 3 − 8 = 1.
+        for (String[] c : new String[][] {{"SAME_UPPER", "0", "1"}, {"SAME_LOWER", "1", "0"}}) {
+            GraphProto.Builder g = small();
+            g.setNode(2, node("MaxPool", "pool", List.of("r"), List.of("p"), ints("kernel_shape", 3, 3), ints("strides", 2, 2),
+                    string("auto_pad", c[0])));
+            Graph graph = load(model(13, g));
+            int b = Integer.parseInt(c[1]), e = Integer.parseInt(c[2]);
+            assertEquals(new Padding(b, b, e, e), ((MaxPool2d) graph.node("pool").op()).padding(), c[0]);
+            assertEquals(Shape.of(1, 4, 4, 4), graph.node("pool").shape(), c[0]);
+        }
+        // Conv 2×2 stride 1 on 8×8: out 8, total 7 + 2 − 8 = 1; 3×3 dilation 2 stride 1: total 7 + 4 + 1 − 8 = 4.
+        for (String[] c : new String[][] {{"SAME_UPPER", "2", "1", "0", "1"}, {"SAME_LOWER", "2", "1", "1", "0"},
+                {"SAME_UPPER", "3", "2", "2", "2"}}) {
+            GraphProto.Builder g = small();
+            int k = Integer.parseInt(c[1]), d = Integer.parseInt(c[2]);
+            g.setInitializer(0, floats("w", ramp(4 * 3 * k * k, 1), 4, 3, k, k));
+            g.setNode(0, node("Conv", "conv", List.of("x", "w", "b"), List.of("c"), ints("kernel_shape", k, k),
+                    ints("dilations", d, d), string("auto_pad", c[0])));
+            Graph graph = load(model(13, g));
+            int b = Integer.parseInt(c[3]), e = Integer.parseInt(c[4]);
+            assertEquals(new Padding(b, b, e, e), ((Conv2d) graph.node("conv").op()).padding(), String.join(" ", c));
+            assertEquals(Shape.of(1, 4, 8, 8), graph.node("conv").shape(), String.join(" ", c));
+        }
+    }
+
     // ---------------------------------------------------------------- refused
 
     @Test
@@ -295,8 +327,12 @@ class OnnxImporterTest {
         graphError(model(13, g), "node 'relu' (Relu)", "attribute 'frobnicate'");
 
         g = small();
-        g.setNode(2, g.getNode(2).toBuilder().addAttribute(string("auto_pad", "SAME_UPPER")).build());
-        graphError(model(13, g), "node 'pool' (MaxPool)", "auto_pad SAME_UPPER");
+        g.setNode(2, g.getNode(2).toBuilder().addAttribute(string("auto_pad", "SAME_UPPER")).addAttribute(ints("pads", 0, 0, 1, 1)).build());
+        graphError(model(13, g), "node 'pool' (MaxPool)", "auto_pad SAME_UPPER together with 'pads'");
+
+        g = small();
+        g.setNode(2, g.getNode(2).toBuilder().addAttribute(string("auto_pad", "SAME_MIDDLE")).build());
+        graphError(model(13, g), "node 'pool' (MaxPool)", "auto_pad SAME_MIDDLE is not one of");
 
         g = small();
         g.setNode(5, g.getNode(5).toBuilder().addAttribute(integer("transA", 1)).build());
