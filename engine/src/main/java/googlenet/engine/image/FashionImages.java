@@ -4,14 +4,13 @@ import googlenet.graph.models.FashionMnist;
 import googlenet.graph.models.FashionPreprocessing;
 
 /**
- * Any JPEG or PNG as {@code d2l-fashion}'s input, the way Fashion-MNIST's images were made from product photos: converted
- * to grayscale (PIL's "L"), an image larger than 28×28 trimmed of the edges that are its background's colour,
- * resized so that its longer side is 28 (PIL's bilinear, as the other presets) and centred
- * on a 28×28 square of its background colour (the mean of its corners) — the whole item in view, where a centre crop cut a wide shoe's
- * toe and heel off — inverted when that border is light (Fashion-MNIST shows light clothes on black because its makers
- * negated photos taken on white), and then the training script's table and pixel repetition
- * ({@link FashionPreprocessing}). A square image is resized to 28×28 as before, so the test set's own images (28×28)
- * keep their bits.
+ * Any JPEG or PNG as {@code d2l-fashion}'s input, the way Fashion-MNIST's images were made from product photos:
+ * converted to grayscale (PIL's "L"); an image larger than 28×28 trimmed of the edges that are its background's colour;
+ * resized so that its longer side is 28 (PIL's bilinear, as the other presets) and centred on a 28×28 square of its
+ * background colour (the mean of its corners) — the whole item in view, where a centre crop cut a wide shoe's toe and
+ * heel off; inverted when that border is light (Fashion-MNIST shows light clothes on black because its makers negated
+ * photos taken on white); then the training script's table and pixel repetition ({@link FashionPreprocessing}). A
+ * square image is resized to 28×28 as before, so the test set's own images (28×28) keep their bits.
  */
 public final class FashionImages implements ImageInput {
     private final FashionPreprocessing preprocessing;
