@@ -1,12 +1,16 @@
-/** Compute kernels over float32 tensors and their scalar reference twins. Knows nothing of the graph. */
+/**
+ * Compute kernels over float32 tensors and their scalar reference twins. Knows nothing of the graph. Exported only to
+ * the engine, which binds them to plan steps, and to the command line's machine report ({@code info}).
+ */
+@SuppressWarnings("module") // qualified exports name modules built after this one
 module googlenet.kernels {
     requires static jdk.incubator.vector;
     requires jdk.management;
-    exports googlenet.kernels;
-    exports googlenet.kernels.conv;
-    exports googlenet.kernels.dense;
-    exports googlenet.kernels.layout;
-    exports googlenet.kernels.norm;
-    exports googlenet.kernels.pooling;
-    exports googlenet.kernels.reference;
+    exports googlenet.kernels to googlenet.engine, googlenet.cli;
+    exports googlenet.kernels.conv to googlenet.engine;
+    exports googlenet.kernels.dense to googlenet.engine;
+    exports googlenet.kernels.layout to googlenet.engine;
+    exports googlenet.kernels.norm to googlenet.engine;
+    exports googlenet.kernels.pooling to googlenet.engine;
+    exports googlenet.kernels.reference to googlenet.engine;
 }

@@ -1,6 +1,6 @@
 package googlenet.cli;
 
-import googlenet.engine.CoreRoundTrip;
+import googlenet.engine.diagnostics.CoreRoundTrip;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.FmaPeak;
 import picocli.CommandLine.Command;

@@ -1,8 +1,13 @@
 package googlenet.engine;
 
-import googlenet.engine.passes.Passes;
+import googlenet.engine.compile.CompiledPlan;
+import googlenet.engine.compile.EngineKernels;
+import googlenet.engine.compile.PlanBuilder;
+import googlenet.engine.compile.passes.Passes;
+import googlenet.engine.diagnostics.InternedConstants;
 import googlenet.engine.plan.Plan;
-import googlenet.engine.plan.PlanBuilder;
+import googlenet.engine.runtime.StepLoop;
+import googlenet.engine.runtime.WorkerPool;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
 import googlenet.graph.SeededWeights;
@@ -39,7 +44,7 @@ public final class Model implements AutoCloseable {
     private final Arena weightsArena = Arena.ofShared();
     private final EngineKernels kernels;
     private final WorkerPool pool;
-    private final Map<Integer, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<Integer, CompiledPlan> plans = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Kept for the string table, which holds its entries weakly (see {@link InternedConstants}). */
@@ -51,6 +56,7 @@ public final class Model implements AutoCloseable {
         this.compiled = Passes.run(graph, Passes.inference(outputs));
         this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact(),
                 options.weightCache());
+        kernels.saveToCache();
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
@@ -104,7 +110,7 @@ public final class Model implements AutoCloseable {
 
     /** A session for batches of {@code batch} images; the plan for that batch size is made once and cached. */
     public Session newSession(int batch) {
-        Session s = new Session(this, plan(batch));
+        Session s = new Session(this, compiledPlan(batch), pool);
         sessions.add(s);
         if (closed.get()) { // closed while the session was made: close() may not have seen it
             s.closeWithModel();
@@ -145,8 +151,8 @@ public final class Model implements AutoCloseable {
 
     /** Interns the string constants of the code the session's runs execute (added to those of earlier warm-ups). */
     private void internConstants(Session s) {
-        List<Class<?>> roots = new java.util.ArrayList<>(List.of(Session.class, WorkerPool.class));
-        s.kernelClasses().forEach(roots::add);
+        List<Class<?>> roots = new java.util.ArrayList<>(List.of(Session.class, StepLoop.class, WorkerPool.class));
+        for (int i = 0; i < s.loop().steps(); i++) roots.add(s.loop().kernel(i).getClass());
         long start = System.nanoTime();
         List<String> more = InternedConstants.reachableFrom(roots);
         LOG.log(Level.DEBUG, () -> "interned " + more.size() + " string constants of the run's code in "
@@ -158,16 +164,20 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** The plan for this batch size. */
+    /** What the plan for this batch size does: its steps, arena and concats (made once and cached). */
     public Plan plan(int batch) {
+        return compiledPlan(batch).plan();
+    }
+
+    /** The plan for this batch size with its kernels. */
+    CompiledPlan compiledPlan(int batch) {
         checkOpen();
         if (batch < 1) throw new IllegalArgumentException("batch must be ≥ 1, got " + batch);
-        Plan plan = plans.computeIfAbsent(batch, b -> {
+        CompiledPlan plan = plans.computeIfAbsent(batch, b -> {
             Shape base = compiled.inputs().getFirst().shape();
             Graph g = base.dim(0) == b ? compiled : compiled.withInputShape(base.with(0, b));
             return PlanBuilder.build(g, kernels);
         });
-        kernels.saveToCache(); // the first plan has packed the linear layers too
         return plan;
     }
 
@@ -201,10 +211,6 @@ public final class Model implements AutoCloseable {
     /** "winograd" when some 3×3 stride-1 convolution runs Winograd F(4×4, 3×3), else "direct" (see {@link Options#exact}). */
     public String convolution() {
         return kernels.winograd() ? "winograd" : "direct";
-    }
-
-    WorkerPool pool() {
-        return pool;
     }
 
     /** The model's worker threads (for allocation accounting in tests and benchmarks). */

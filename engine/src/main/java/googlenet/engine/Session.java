@@ -1,17 +1,18 @@
 package googlenet.engine;
 
+import googlenet.engine.compile.CompiledPlan;
+import googlenet.engine.diagnostics.WarmUp;
 import googlenet.engine.plan.Plan;
+import googlenet.engine.runtime.StepLoop;
+import googlenet.engine.runtime.WorkerPool;
 import googlenet.graph.Shape;
 import googlenet.graph.Tensor;
-import googlenet.kernels.Kernel;
-import googlenet.kernels.conv.Conv2dKernels;
 import googlenet.kernels.layout.HeapCopy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,15 +29,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Session implements AutoCloseable {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
     private final Model model;
     private final Plan plan;
-    private final Kernel[] kernels;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
     /** Per thread of the model (this one first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
     private final MemorySegment[] scratch;
+    private final StepLoop loop;
     private final long[] outputOffsets;
     private final int[] outputSizes;
     private final int inputSize;
@@ -44,15 +44,14 @@ public final class Session implements AutoCloseable {
     private volatile String closedBecause;
     private float[] heapBuffer;
 
-    Session(Model model, Plan plan) {
+    Session(Model model, CompiledPlan compiled, WorkerPool pool) {
         this.model = model;
-        this.plan = plan;
-        this.kernels = plan.kernels();
+        this.plan = compiled.plan();
         this.memory = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
-        long scratchBytes = 64;
-        for (Kernel k : kernels) scratchBytes = Math.max(scratchBytes, k.scratchBytes());
-        this.scratch = new MemorySegment[model.threads()];
+        long scratchBytes = StepLoop.scratchBytes(compiled.kernels());
+        this.scratch = new MemorySegment[pool.threads()];
         for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
+        this.loop = new StepLoop(compiled.kernels(), memory, scratch, pool);
         NativeMemory.allocated(memory.byteSize() + scratch.length * scratchBytes);
         this.inputSize = Math.toIntExact(plan.inputShape().elements());
         List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
@@ -96,7 +95,7 @@ public final class Session implements AutoCloseable {
         begin();
         try {
             HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
-            execute();
+            loop.run();
             HeapCopy.fromSegment(memory, outputOffsets[0], output, outputSizes[0]);
         } finally {
             end();
@@ -113,7 +112,7 @@ public final class Session implements AutoCloseable {
         begin();
         try {
             HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
-            execute();
+            loop.run();
             for (int i = 0; i < outputs.length; i++) {
                 HeapCopy.fromSegment(memory, outputOffsets[i], outputs[i], outputSizes[i]);
             }
@@ -142,18 +141,11 @@ public final class Session implements AutoCloseable {
         begin();
         try {
             MemorySegment.copy(input, 0, memory, plan.inputOffset(), (long) inputSize * Float.BYTES);
-            execute();
+            loop.run();
             MemorySegment.copy(memory, outputOffsets[0], output, 0, (long) outputSizes[0] * Float.BYTES);
         } finally {
             end();
         }
-    }
-
-    /** The classes of the plan's kernels, for {@link InternedConstants}. */
-    java.util.Set<Class<?>> kernelClasses() {
-        java.util.Set<Class<?>> classes = new java.util.LinkedHashSet<>();
-        for (Kernel k : kernels) classes.add(k.getClass());
-        return classes;
     }
 
     /** Runs from and into float buffers (their positions are not changed). */
@@ -165,7 +157,7 @@ public final class Session implements AutoCloseable {
             if (heapBuffer == null) heapBuffer = new float[Math.max(inputSize, outputSizes[0])];
             input.get(input.position(), heapBuffer, 0, inputSize);
             HeapCopy.toSegment(heapBuffer, memory, plan.inputOffset(), inputSize);
-            execute();
+            loop.run();
             HeapCopy.fromSegment(memory, outputOffsets[0], heapBuffer, outputSizes[0]);
             output.put(output.position(), heapBuffer, 0, outputSizes[0]);
         } finally {
@@ -173,117 +165,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /**
-     * How long warm-up goes on while the JIT compiles nothing: a kernel that still allocates then has its final code,
-     * and more runs cannot help. Long enough for a large tile's C2 compile on a loaded machine.
-     */
-    static final long JIT_IDLE_NANOS = 10_000_000_000L;
-
-    /**
-     * Brings the JIT to steady state, within {@code maxNanos} in all. First every conv register tile the plan uses, on a
-     * scratch problem ({@link #warmUpTiles}). Then whole runs, step by step with the model's threads, measuring each
-     * step's heap allocation on all of them: interpreted and C1 code box every vector, so a step that allocates has code
-     * C2 has not compiled yet, and it is executed {@code minRounds} more times alone before the next run (a step that a
-     * run executes once would otherwise take hundreds of runs to reach C2's invocation thresholds). Ends after three
-     * whole runs in a row that allocate nothing, at the deadline, or when the JIT has compiled nothing for
-     * {@link #JIT_IDLE_NANOS}; the report names the steps still allocating then.
-     */
+    /** Brings the JIT to steady state for this session's steps (see {@link WarmUp}). */
     WarmUpReport warmUp(int minRounds, long maxNanos) {
         long start = System.nanoTime();
-        long deadline = start + maxNanos;
         begin();
         try {
-            var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-            // The tiles get a third of the time: one whose compiled code still allocates must not starve the runs.
-            List<TileWarmUp> tiles = warmUpTiles(bean, minRounds, maxNanos / 3);
             List<Thread> threads = new java.util.ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
-            long[] ids = threads.stream().mapToLong(Thread::threadId).toArray();
-            WorkerPool pool = model.pool();
-            long[] bytes = new long[kernels.length];
-            long executions = 0;
-            int clean = 0;
-            JitProgress jit = new JitProgress();
-            boolean jitIdle = false;
-            while (clean < 3 && System.nanoTime() < deadline && !(jitIdle = jit.idleFor(JIT_IDLE_NANOS))) {
-                boolean workers = pool.acquire();
-                try {
-                    boolean allClean = true;
-                    for (int i = 0; i < kernels.length; i++) {
-                        long before = allocated(bean, ids);
-                        pool.run(kernels[i], memory, scratch, workers);
-                        bytes[i] = allocated(bean, ids) - before;
-                        allClean &= bytes[i] == 0;
-                    }
-                    executions += kernels.length;
-                    clean = allClean ? clean + 1 : 0;
-                    for (int i = 0; i < kernels.length && !allClean && System.nanoTime() < deadline; i++) {
-                        if (bytes[i] == 0) continue;
-                        for (int r = 0; r < minRounds; r++) pool.run(kernels[i], memory, scratch, workers);
-                        executions += minRounds;
-                    }
-                } finally {
-                    if (workers) pool.release();
-                }
-            }
-            List<String> allocating = new java.util.ArrayList<>();
-            for (TileWarmUp t : tiles) {
-                if (!t.settled()) allocating.add("register tile " + t.tile() + " on a scratch problem, after " + t.calls() + " calls");
-            }
-            for (int i = 0; i < kernels.length; i++) {
-                if (bytes[i] != 0) allocating.add("step " + i + " (" + kernels[i].describe() + "): " + bytes[i] + " bytes");
-            }
-            if (jitIdle && !allocating.isEmpty()) {
-                allocating.add("stopped early: the JIT compiled nothing for " + JIT_IDLE_NANOS / 1_000_000_000 + " s, so more runs would not change this");
-            }
-            if (clean < 3 && allocating.isEmpty()) allocating.add("the time ran out after " + clean + " of the 3 clean runs in a row it waits for");
+            WarmUp.Result r = WarmUp.run(loop, threads, minRounds, maxNanos);
             return new WarmUpReport(plan.inputShape().dim(0), java.time.Duration.ofNanos(System.nanoTime() - start),
-                    executions, allocating);
+                    r.executions(), r.allocating());
         } finally {
             end();
         }
-    }
-
-    /** Heap bytes allocated so far by these threads (one query per thread: the array-valued query would allocate). */
-    private static long allocated(com.sun.management.ThreadMXBean bean, long[] ids) {
-        long sum = 0;
-        for (long id : ids) sum += bean.getThreadAllocatedBytes(id);
-        return sum;
-    }
-
-    /**
-     * Calls every conv register tile the plan uses on a small scratch problem, round-robin, until each has run at least
-     * {@code minCalls} times and stopped allocating (the JIT has compiled it: interpreted and C1 code box every vector),
-     * or {@code maxNanos} pass. A tile the plan runs only at a few border pixels or in one small step would otherwise
-     * reach C2 long after the hot ones. Returns each tile's calls, in the order of {@link Conv2dKernels#tilesUsed}.
-     */
-    List<TileWarmUp> warmUpTiles(com.sun.management.ThreadMXBean bean, int minCalls, long maxNanos) {
-        List<TileWarmUp> result = new java.util.ArrayList<>();
-        // A shared arena, as the session's and the weights' are: the tiles' profiles then see the same segment types.
-        try (Arena scratch = Arena.ofShared()) {
-            List<Conv2dKernels.TileCall> tiles = Conv2dKernels.tileWarmUps(Arrays.asList(kernels), scratch);
-            int[] clean = new int[tiles.size()];
-            int[] count = new int[tiles.size()];
-            long deadline = System.nanoTime() + maxNanos;
-            JitProgress jit = new JitProgress();
-            for (boolean pending = true; pending && System.nanoTime() < deadline && !jit.idleFor(JIT_IDLE_NANOS); ) {
-                pending = false;
-                for (int i = 0; i < tiles.size(); i++) {
-                    if (count[i] >= minCalls && clean[i] >= 3) continue;
-                    long before = bean.getCurrentThreadAllocatedBytes();
-                    tiles.get(i).call().run();
-                    count[i]++;
-                    clean[i] = bean.getCurrentThreadAllocatedBytes() == before ? clean[i] + 1 : 0;
-                    pending = true;
-                }
-            }
-            for (int i = 0; i < tiles.size(); i++) result.add(new TileWarmUp(tiles.get(i).tile(), count[i], clean[i] >= 3));
-        }
-        return result;
-    }
-
-    /** One register tile's warm-up: calls made, and whether its last three calls allocated nothing. */
-    record TileWarmUp(String tile, int calls, boolean settled) {
     }
 
     /**
@@ -293,37 +187,17 @@ public final class Session implements AutoCloseable {
      */
     public long[] profileSteps(int rounds) {
         if (rounds < 1) throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
-        long[] best = new long[kernels.length];
-        Arrays.fill(best, Long.MAX_VALUE);
         begin();
         try {
-            WorkerPool pool = model.pool();
-            boolean workers = pool.acquire();
-            try {
-                for (int r = 0; r < rounds; r++) {
-                    for (int s = 0; s < kernels.length; s++) {
-                        long t0 = System.nanoTime();
-                        pool.run(kernels[s], memory, scratch, workers);
-                        best[s] = Math.min(best[s], System.nanoTime() - t0);
-                    }
-                }
-            } finally {
-                if (workers) pool.release();
-            }
+            return loop.profile(rounds);
         } finally {
             end();
         }
-        return best;
     }
 
-    private void execute() {
-        WorkerPool pool = model.pool();
-        boolean workers = pool.acquire();
-        try {
-            for (Kernel k : kernels) pool.run(k, memory, scratch, workers);
-        } finally {
-            if (workers) pool.release();
-        }
+    /** The steps' kernels, for warm-up's bookkeeping and tests. */
+    StepLoop loop() {
+        return loop;
     }
 
     private void begin() {

@@ -5,7 +5,7 @@ import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;
 import googlenet.graph.models.D2lGoogLeNet;
 import googlenet.kernels.Blocking;
-import googlenet.kernels.Kernel;
+import googlenet.engine.plan.StepInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,7 +35,7 @@ class CompactKernelsTest {
         for (int compact = 0; compact < 2; compact++) {
             Options options = Options.threads(2).withExact(exact).withCompact(compact == 1);
             try (Model model = Model.load(graph, options); Session s = model.newSession(1)) {
-                long compactConvs = Arrays.stream(model.plan(1).kernels()).map(Kernel::describe)
+                long compactConvs = model.plan(1).steps().stream().map(StepInfo::kernel)
                         .filter(d -> d.startsWith("conv") && d.contains("compact")).count();
                 assertEquals(compact == 1, compactConvs > 0, "compact convolutions in the plan: " + compactConvs);
                 if (!exact) assertTrue(model.convolution().contains("winograd"), model.convolution());

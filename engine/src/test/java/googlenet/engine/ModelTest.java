@@ -1,5 +1,6 @@
 package googlenet.engine;
 
+import googlenet.engine.diagnostics.WarmUp;
 import googlenet.engine.plan.Plan;
 import googlenet.engine.reference.ReferenceInterpreter;
 import googlenet.graph.Graph;
@@ -128,10 +129,10 @@ class ModelTest {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(Blocking.VECTOR, "vector kernels disabled");
         try (Model model = Model.builtin("d2l", 0, Options.threads(1)); Session s = model.newSession(1)) {
-            List<String> used = Conv2dKernels.tilesUsed(Arrays.asList(model.plan(1).kernels()));
+            List<String> used = Conv2dKernels.tilesUsed(model.compiledPlan(1).kernels());
             assertTrue(used.contains("tile4x5s1") && used.stream().anyMatch(t -> t.endsWith("p")), used::toString);
-            List<Session.TileWarmUp> tiles = s.warmUpTiles(bean, 20, 60_000_000_000L);
-            assertEquals(used, tiles.stream().map(Session.TileWarmUp::tile).toList());
+            List<WarmUp.TileWarmUp> tiles = WarmUp.tiles(s.loop(), bean, 20, 60_000_000_000L);
+            assertEquals(used, tiles.stream().map(WarmUp.TileWarmUp::tile).toList());
             tiles.forEach(t -> assertTrue(t.calls() >= 20, t.tile() + " called " + t.calls() + " times"));
         }
     }

@@ -112,12 +112,13 @@ class SessionLifecycleTest {
     }
 
     /**
-     * A linear layer's weights are packed by the first plan (it knows the layer's blocked input) and shared by the
-     * plans of other batch sizes; they count in weightBytes and in NativeMemory from then on, and are freed with the
-     * model. Expected size by the documented layout: ⌈⌈classes / c⌉ / GROUP⌉ groups × (⌈F / c⌉·c) × GROUP·c floats.
+     * A linear layer's weights are packed when the model is loaded (for the blocked shape of its input) and shared by
+     * the plans of every batch size; they count in weightBytes and in NativeMemory from the load on, and are freed with
+     * the model. Expected size by the documented layout: ⌈⌈classes / c⌉ / GROUP⌉ groups × (⌈F / c⌉·c) × GROUP·c floats;
+     * the convolutions' by PackedConvWeights' and WinogradWeights' own sizes.
      */
     @Test
-    void linearWeightsArePackedOnceByTheFirstPlanAndCounted() {
+    void linearWeightsArePackedOnceAtLoadAndCounted() {
         googlenet.graph.Graph graph = TinyD2l.graph(3);
         googlenet.graph.Node fc = graph.nodes().stream()
                 .filter(n -> n.op() instanceof googlenet.graph.op.Linear).findFirst().orElseThrow();
@@ -127,14 +128,22 @@ class SessionLifecycleTest {
         long expected = (long) Math.ceilDiv(Math.ceilDiv(TinyD2l.CLASSES, c), group) * Math.ceilDiv(features, c) * c
                 * group * c * Float.BYTES;
         long live = NativeMemory.liveBytes();
-        Model model = Model.load(graph, Options.threads(1));
-        long convs = model.weightBytes();
-        assertEquals(live + convs, NativeMemory.liveBytes());
-        model.newSession(1).close();
-        assertEquals(convs + expected, model.weightBytes(), "the first plan packs the linear layer");
-        model.newSession(3).close();
-        assertEquals(convs + expected, model.weightBytes(), "a plan for another batch size packs nothing again");
+        Model exact = Model.load(graph, Options.threads(1).withExact(true));
+        long convs = 0; // the direct layout [OCb][ICb][KH][KW][ic][oc], then the bias padded to OCb·c
+        for (googlenet.graph.Node n : exact.compiledGraph().nodes()) {
+            googlenet.graph.op.Op op = n.op() instanceof googlenet.graph.op.Fused f ? f.producer() : n.op();
+            if (op instanceof googlenet.graph.op.Conv2d conv) {
+                long ocb = Math.ceilDiv(conv.outChannels(), c);
+                convs += (ocb * Math.ceilDiv(conv.inChannels(), c) * conv.kernelH() * conv.kernelW() * c * c + ocb * c) * Float.BYTES;
+            }
+        }
+        assertEquals(convs + expected, exact.weightBytes(), "packed at load: every convolution and the linear layer");
         assertEquals(live + convs + expected, NativeMemory.liveBytes());
+        exact.newSession(1).close();
+        exact.newSession(3).close();
+        assertEquals(convs + expected, exact.weightBytes(), "plans pack nothing");
+        assertEquals(live + convs + expected, NativeMemory.liveBytes());
+        Model model = exact;
         model.close();
         assertEquals(live, NativeMemory.liveBytes(), "freed with the model");
     }

@@ -1,5 +1,6 @@
 package googlenet.engine;
 
+import googlenet.engine.compile.WeightCache;
 import googlenet.graph.Graph;
 import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;

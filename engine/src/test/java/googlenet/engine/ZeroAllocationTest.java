@@ -1,5 +1,6 @@
 package googlenet.engine;
 
+import googlenet.engine.diagnostics.InternedConstants;
 import googlenet.graph.Shape;
 import googlenet.kernels.Blocking;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
 package googlenet.perf;
 
-import googlenet.engine.CoreRoundTrip;
+import googlenet.engine.diagnostics.CoreRoundTrip;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;

@@ -1,13 +1,12 @@
 package googlenet.perf;
 
-import googlenet.engine.CoreRoundTrip;
+import googlenet.engine.diagnostics.CoreRoundTrip;
 import googlenet.engine.Model;
 import googlenet.engine.Options;
 import googlenet.engine.Session;
 import googlenet.engine.plan.Plan;
 import googlenet.engine.plan.StepInfo;
 import googlenet.kernels.FmaPeak;
-import googlenet.kernels.Kernel;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,16 +37,16 @@ public final class StepProfile {
         double[] probeAfter = probeScaling(threads);
         try (Model model = Model.load(Networks.seeded(network, 1), Options.threads(1))) {
             Plan plan = model.plan(1);
-            Kernel[] kernels = plan.kernels();
             Map<String, double[]> byOp = new TreeMap<>();
             long sum1 = 0;
             long sumT = 0;
             System.out.printf("%-4s %9s %9s %6s %9s  %-24s %s%n", "step", "1 thr µs", threads + " thr µs", "×", "lost µs", "node", "kernel");
-            for (int s = 0; s < kernels.length; s++) {
+            for (int s = 0; s < plan.steps().size(); s++) {
                 StepInfo info = plan.steps().get(s);
-                String op = kernels[s].describe().split(" ")[0];
-                if (op.equals("conv")) op = "conv " + kernels[s].describe().split(" ")[1].replaceAll("/.*", "")
-                        + (kernels[s].describe().contains("winograd") ? " wino" : "");
+                String kernel = info.kernel();
+                String op = kernel.split(" ")[0];
+                if (op.equals("conv")) op = "conv " + kernel.split(" ")[1].replaceAll("/.*", "")
+                        + (kernel.contains("winograd") ? " wino" : "");
                 double lost = (many[s] - one[s] / (double) threads) / 1e3;
                 double[] o = byOp.computeIfAbsent(op, x -> new double[4]);
                 o[0]++;
@@ -57,7 +56,7 @@ public final class StepProfile {
                 sum1 += one[s];
                 sumT += many[s];
                 System.out.printf("%-4d %9.1f %9.1f %6.2f %9.1f  %-24s %s%n", s, one[s] / 1e3, many[s] / 1e3,
-                        one[s] / (double) many[s], lost, info.node(), kernels[s].describe());
+                        one[s] / (double) many[s], lost, info.node(), kernel);
             }
             System.out.printf("%n%-14s %6s %10s %10s %7s %10s%n", "kernel", "steps", "1 thr µs", threads + " thr µs", "share", "lost µs");
             for (Map.Entry<String, double[]> e : byOp.entrySet()) {

@@ -1,11 +1,11 @@
 package googlenet.properties;
 
-import googlenet.engine.passes.Passes;
-import googlenet.engine.plan.ArenaPlanner;
+import googlenet.engine.compile.passes.Passes;
+import googlenet.engine.compile.ArenaPlanner;
 import googlenet.engine.plan.ConcatPlacement;
-import googlenet.engine.plan.KernelBinder;
+import googlenet.engine.compile.KernelBinder;
 import googlenet.engine.plan.Plan;
-import googlenet.engine.plan.PlanBuilder;
+import googlenet.engine.compile.PlanBuilder;
 import googlenet.engine.plan.StepInfo;
 import googlenet.graph.Graph;
 import googlenet.graph.Node;
@@ -158,11 +158,11 @@ class PlannerProperties {
             Graph g = net.graph().withInputShape(net.graph().inputs().getFirst().shape().with(0, net.batch()));
             Graph compiled = Passes.run(g, Passes.inference(net.outputs()));
             RecordingBinder binder = new RecordingBinder();
-            Plan plan = PlanBuilder.build(compiled, binder);
+            Plan plan = PlanBuilder.build(compiled, binder).plan();
             new Simulation(net.toString(), compiled, plan, binder.bound).run();
 
             RecordingBinder again = new RecordingBinder();
-            Plan replan = PlanBuilder.build(Passes.run(g, Passes.inference(net.outputs())), again);
+            Plan replan = PlanBuilder.build(Passes.run(g, Passes.inference(net.outputs())), again).plan();
             if (!replan.steps().equals(plan.steps()) || !again.bound.equals(binder.bound)
                     || replan.arenaBytes() != plan.arenaBytes() || replan.inputOffset() != plan.inputOffset()
                     || !replan.outputs().equals(plan.outputs())) {

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import googlenet.engine.passes.Passes;
+import googlenet.engine.compile.passes.Passes;
 import googlenet.engine.reference.ReferenceInterpreter;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphBuilder;

@@ -1,0 +1,92 @@
+package googlenet.engine.runtime;
+
+import googlenet.kernels.Kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A session's run: the plan's kernels over one arena, in order, each step's tasks shared by the model's threads when
+ * no other run holds them. Allocates nothing per run.
+ */
+public final class StepLoop {
+    private final Kernel[] kernels;
+    private final MemorySegment memory;
+    /** Per thread of the pool (the caller first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
+    private final MemorySegment[] scratch;
+    private final WorkerPool pool;
+
+    public StepLoop(List<Kernel> kernels, MemorySegment memory, MemorySegment[] scratch, WorkerPool pool) {
+        if (scratch.length != pool.threads()) {
+            throw new IllegalArgumentException(scratch.length + " scratch segments for " + pool.threads() + " threads");
+        }
+        this.kernels = kernels.toArray(Kernel[]::new);
+        this.memory = memory;
+        this.scratch = scratch.clone();
+        this.pool = pool;
+    }
+
+    /** The scratch bytes each thread needs for these kernels: the largest kernel's, at least 64. */
+    public static long scratchBytes(List<Kernel> kernels) {
+        long bytes = 64;
+        for (Kernel k : kernels) bytes = Math.max(bytes, k.scratchBytes());
+        return bytes;
+    }
+
+    public int steps() {
+        return kernels.length;
+    }
+
+    public Kernel kernel(int step) {
+        return kernels[step];
+    }
+
+    /** Runs every step in order. */
+    public void run() {
+        boolean workers = pool.acquire();
+        try {
+            for (Kernel k : kernels) pool.run(k, memory, scratch, workers);
+        } finally {
+            if (workers) pool.release();
+        }
+    }
+
+    /** Steps run one at a time, the model's workers held until {@link #close()}: for warm-up and profiling. */
+    public final class Stepper implements AutoCloseable {
+        private final boolean workers = pool.acquire();
+
+        public void run(int step) {
+            pool.run(kernels[step], memory, scratch, workers);
+        }
+
+        @Override
+        public void close() {
+            if (workers) pool.release();
+        }
+    }
+
+    public Stepper stepper() {
+        return new Stepper();
+    }
+
+    /**
+     * Runs the plan {@code rounds} times on whatever the arena holds and returns each step's fastest time in
+     * nanoseconds, in plan order (noise from other processes only adds time, so the minimum is the step's own cost).
+     */
+    public long[] profile(int rounds) {
+        if (rounds < 1) throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
+        long[] best = new long[kernels.length];
+        Arrays.fill(best, Long.MAX_VALUE);
+        try (Stepper s = stepper()) {
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < kernels.length; i++) {
+                    long t0 = System.nanoTime();
+                    s.run(i);
+                    best[i] = Math.min(best[i], System.nanoTime() - t0);
+                }
+            }
+        }
+        return best;
+    }
+}
