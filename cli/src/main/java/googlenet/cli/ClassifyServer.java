@@ -25,7 +25,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -109,6 +112,9 @@ final class ClassifyServer {
     private final List<Thread> workers = new ArrayList<>();
     private final List<Session> sessions = new ArrayList<>();
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
+    /** Answers 408 to a request whose body has not arrived within the read timeout (see {@link #readBody}). */
+    private final ScheduledExecutorService readTimeouts = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("googlenet-serve-read-timeouts").factory());
     private final HttpServer http;
     private final long started = System.nanoTime();
     private final LongAdder classified = new LongAdder();
@@ -127,8 +133,8 @@ final class ClassifyServer {
         this.hook = hook;
         this.queue = new ArrayBlockingQueue<>(config.queue());
         for (int i = 0; i < config.workers(); i++) sessions.add(model.newSession(1));
-        if (System.getProperty(MAX_REQUEST_TIME) == null) {
-            System.setProperty(MAX_REQUEST_TIME, Integer.toString(config.readTimeoutSeconds()));
+        if (System.getProperty(MAX_REQUEST_TIME) == null) { // a second after a stalled body's 408 (see readBody)
+            System.setProperty(MAX_REQUEST_TIME, Integer.toString(config.readTimeoutSeconds() + 1));
         }
         if (System.getProperty(MAX_CONNECTIONS) == null) {
             System.setProperty(MAX_CONNECTIONS, Integer.toString(config.maxConnections()));
@@ -246,7 +252,8 @@ final class ClassifyServer {
             error(exchange, 413, "the body has " + declared + " bytes, more than the limit of " + config.maxBody());
             return;
         }
-        byte[] body = exchange.getRequestBody().readNBytes(config.maxBody() + 1);
+        byte[] body = readBody(exchange);
+        if (body == null) return; // answered 408
         if (body.length > config.maxBody()) {
             exchange.getResponseHeaders().set("Connection", "close");
             error(exchange, 413, "the body has more than the limit of " + config.maxBody() + " bytes");
@@ -279,6 +286,41 @@ final class ClassifyServer {
                 send(exchange, 200, json);
             }
             case Failed f -> error(exchange, f.status(), f.message());
+        }
+    }
+
+    /**
+     * The body, at most {@code maxBody + 1} bytes, or null when it did not arrive within the read timeout: then a
+     * watchdog has answered 408 on the connection while this thread waited, and the JDK server closes the connection a
+     * second later (its {@code maxReqTime}), which ends the wait. The watchdog writes the answer without closing the
+     * exchange: closing would drain the body that is not coming.
+     */
+    private byte[] readBody(HttpExchange exchange) throws IOException {
+        AtomicBoolean answered = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = readTimeouts.schedule(() -> {
+            if (!answered.compareAndSet(false, true)) return;
+            badRequests.increment();
+            byte[] bytes = (Json.write(Map.of("error", "the request body did not arrive within " + config.readTimeoutSeconds()
+                    + " s (--read-timeout)")) + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.getResponseHeaders().set("Connection", "close");
+            try {
+                exchange.sendResponseHeaders(408, bytes.length);
+                OutputStream out = exchange.getResponseBody();
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                // the client is gone: nothing to answer
+            }
+        }, config.readTimeoutSeconds(), TimeUnit.SECONDS);
+        try {
+            byte[] body = exchange.getRequestBody().readNBytes(config.maxBody() + 1);
+            return answered.compareAndSet(false, true) ? body : null;
+        } catch (IOException e) {
+            if (answered.get()) return null;
+            throw e;
+        } finally {
+            watchdog.cancel(false);
         }
     }
 
@@ -342,6 +384,7 @@ final class ClassifyServer {
             allStopped &= !t.isAlive();
         }
         connections.shutdownNow();
+        readTimeouts.shutdownNow();
         if (allStopped) {
             sessions.forEach(Session::close);
             model.close();

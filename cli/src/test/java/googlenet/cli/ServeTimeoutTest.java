@@ -25,9 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that sends part of a request and stops does not hold its connection for good: {@code serve} closes it
- * after {@code --read-timeout}, closes connections past {@code --max-connections} as they arrive, and keeps answering. In a child process: the JDK server reads its limits once
- * per JVM, when its first server starts.
+ * A client that sends part of a request and stops does not hold its connection for good: {@code serve} answers 408
+ * to a request whose body stops arriving and closes the connection, closes one whose headers never end after
+ * {@code --read-timeout} (no answer is possible before the headers), closes connections past
+ * {@code --max-connections} as they arrive, and keeps answering. In a child process: the JDK server reads its limits
+ * once per JVM, when its first server starts.
  */
 class ServeTimeoutTest {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:(\\d+))");
@@ -55,9 +57,16 @@ class ServeTimeoutTest {
                 assertClosed(s, "a connection past --max-connections");
             }
             long start = System.nanoTime();
-            for (Socket s : stalled.subList(0, 30)) {
+            for (int i = 0; i < 30; i++) {
+                Socket s = stalled.get(i);
                 s.setSoTimeout(20_000);
-                assertClosed(s, "a stalled connection");
+                String answer = assertClosed(s, "a stalled connection");
+                if (i % 2 == 1) {
+                    assertTrue(answer.startsWith("HTTP/1.1 408 "), "a stalled body: " + answer);
+                    assertTrue(answer.contains("did not arrive within 2 s (--read-timeout)"), answer);
+                } else {
+                    assertEquals("", answer, "stalled headers: no answer is possible");
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < 20, "closed after " + seconds + " s");
@@ -68,19 +77,19 @@ class ServeTimeoutTest {
         }
     }
 
-    /** Reads until the server closes the connection (or answers and closes it); fails if it stays open. */
-    private static void assertClosed(Socket s, String what) throws IOException {
+    /** Reads until the server closes the connection; returns what it answered before; fails if it stays open. */
+    private static String assertClosed(Socket s, String what) throws IOException {
         InputStream in = s.getInputStream();
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
         byte[] buffer = new byte[4096];
         try {
-            while (in.read(buffer) >= 0) {
-                // An error answer before the close is fine.
-            }
+            for (int n; (n = in.read(buffer)) >= 0; ) answer.write(buffer, 0, n);
         } catch (SocketTimeoutException e) {
             fail("the server kept " + what + " open for " + s.getSoTimeout() + " ms");
         } catch (SocketException e) {
             // reset by the server: closed
         }
+        return answer.toString(StandardCharsets.UTF_8);
     }
 
     private static Matcher awaitListening(Path out) throws IOException, InterruptedException {
