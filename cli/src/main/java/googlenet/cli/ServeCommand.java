@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
     int grace;
 
     @Option(names = "--read-timeout", defaultValue = "30", paramLabel = "SECONDS",
-            description = "Close a connection whose request has not arrived whole within this time (default: ${DEFAULT-VALUE}).")
+            description = "Answer 408 and close when a request body has not arrived within this time after its headers; close a connection whose headers have not (default: ${DEFAULT-VALUE}).")
     int readTimeout;
 
     @Option(names = "--max-connections", defaultValue = "1000", paramLabel = "N",
