@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +57,6 @@ public final class Npy {
     private static final int CHUNK_BYTES = 1 << 20;
     /** Initial capacity, in floats, when reading from a stream of unknown length. */
     private static final int INITIAL_STREAM_FLOATS = 1 << 18;
-    private static final int MAX_NESTING = 32;
     private static final Set<String> EXPECTED_KEYS = Set.of("descr", "fortran_order", "shape");
     private static final String FLOAT32_LE = "<f4";
 
@@ -255,9 +253,9 @@ public final class Npy {
     // ---------------------------------------------------------------- header parsing
 
     private static Header parseHeader(String source, String text) throws FormatException {
-        Object value = new LiteralParser(source, text).parseWhole();
+        Object value = PythonLiteral.parse(source, text);
         if (!(value instanceof Map<?, ?> dict)) {
-            throw new FormatException(source + ": header is not a dict: " + snippet(text));
+            throw new FormatException(source + ": header is not a dict: " + PythonLiteral.snippet(text));
         }
         Set<String> missing = new TreeSet<>(EXPECTED_KEYS);
         Set<String> unknown = new TreeSet<>();
@@ -265,7 +263,7 @@ public final class Npy {
             if (key instanceof String s && EXPECTED_KEYS.contains(s)) {
                 missing.remove(s);
             } else {
-                unknown.add(repr(key));
+                unknown.add(PythonLiteral.repr(key));
             }
         }
         if (!missing.isEmpty() || !unknown.isEmpty()) {
@@ -285,14 +283,14 @@ public final class Npy {
             String hint = ">f4".equals(descr)
                     ? "; this is big-endian float32: convert with a.astype('<f4')"
                     : "; convert with np.asarray(a, dtype='<f4')";
-            throw new FormatException(source + ": dtype " + truncate(repr(descr)) + " is not supported; expected '"
+            throw new FormatException(source + ": dtype " + PythonLiteral.truncate(PythonLiteral.repr(descr)) + " is not supported; expected '"
                     + FLOAT32_LE + "' (float32, little-endian)" + hint);
         }
 
         Object fortran = dict.get("fortran_order");
         if (!(fortran instanceof Boolean fortranOrder)) {
             throw new FormatException(source + ": 'fortran_order' must be True or False, got "
-                    + truncate(repr(fortran)));
+                    + PythonLiteral.truncate(PythonLiteral.repr(fortran)));
         }
         if (fortranOrder) {
             throw new FormatException(source
@@ -303,15 +301,15 @@ public final class Npy {
     }
 
     private static Header checkShape(String source, Object shape) throws FormatException {
-        String shown = truncate(repr(shape));
-        if (!(shape instanceof PyTuple(List<Object> items))) {
+        String shown = PythonLiteral.truncate(PythonLiteral.repr(shape));
+        if (!(shape instanceof PythonLiteral.Tuple(List<Object> items))) {
             throw new FormatException(source + ": malformed shape " + shown
                     + ": expected a tuple of non-negative integers such as (1, 3, 224, 224)");
         }
         for (Object item : items) {
             if (!(item instanceof BigInteger d)) {
                 throw new FormatException(source + ": malformed shape " + shown
-                        + ": expected a tuple of non-negative integers, found " + truncate(repr(item)));
+                        + ": expected a tuple of non-negative integers, found " + PythonLiteral.truncate(PythonLiteral.repr(item)));
             }
             if (d.signum() < 0) {
                 throw new FormatException(source + ": malformed shape " + shown + ": dimension " + d
@@ -350,300 +348,10 @@ public final class Npy {
         return new Header(Shape.of(dims), (int) elements);
     }
 
-    /** A Python tuple in a header. */
-    private record PyTuple(List<Object> items) {
-    }
-
-    /** A Python list in a header. */
-    private record PyList(List<Object> items) {
-    }
-
-    /** Python's None. */
-    private enum PyNone { NONE }
-
-    /**
-     * Parses the subset of Python literal syntax numpy headers use: dicts, tuples, lists, strings in single or
-     * double quotes, integers (with an optional Python 2 {@code L} suffix), True, False and None.
-     */
-    private static final class LiteralParser {
-        private final String source;
-        private final String text;
-        private int pos;
-
-        LiteralParser(String source, String text) {
-            this.source = source;
-            this.text = text;
-        }
-
-        Object parseWhole() throws FormatException {
-            skipSpace();
-            if (pos == text.length()) {
-                throw new FormatException(source + ": header is empty; expected a dict such as "
-                        + "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }");
-            }
-            Object value = parseValue(0);
-            skipSpace();
-            if (pos != text.length()) {
-                throw error("unexpected text after the closing bracket");
-            }
-            return value;
-        }
-
-        private Object parseValue(int depth) throws FormatException {
-            if (depth > MAX_NESTING) {
-                throw error("nested more than " + MAX_NESTING + " levels deep");
-            }
-            skipSpace();
-            if (pos == text.length()) {
-                throw error("unexpected end of header");
-            }
-            char c = text.charAt(pos);
-            switch (c) {
-                case '{':
-                    return parseDict(depth);
-                case '(':
-                    return parseParenthesized(depth);
-                case '[':
-                    pos++;
-                    return new PyList(parseItems(']', depth).items());
-                case '\'':
-                case '"':
-                    return parseString();
-                default:
-                    break;
-            }
-            if (c == '-' || c == '+' || (c >= '0' && c <= '9')) {
-                return parseInteger();
-            }
-            if (Character.isLetter(c) || c == '_') {
-                int start = pos;
-                while (pos < text.length()
-                        && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
-                    pos++;
-                }
-                String word = text.substring(start, pos);
-                switch (word) {
-                    case "True":
-                        return Boolean.TRUE;
-                    case "False":
-                        return Boolean.FALSE;
-                    case "None":
-                        return PyNone.NONE;
-                    default:
-                        pos = start;
-                        throw error("unknown name '" + truncate(word) + "'");
-                }
-            }
-            throw error("unexpected character '" + c + "'");
-        }
-
-        private Map<Object, Object> parseDict(int depth) throws FormatException {
-            pos++; // '{'
-            Map<Object, Object> map = new LinkedHashMap<>();
-            while (true) {
-                skipSpace();
-                if (peek('}')) {
-                    pos++;
-                    return map;
-                }
-                int keyAt = pos;
-                Object key = parseValue(depth + 1);
-                skipSpace();
-                expect(':');
-                Object value = parseValue(depth + 1);
-                if (map.containsKey(key)) {
-                    pos = keyAt;
-                    throw error("duplicate key " + truncate(repr(key)));
-                }
-                map.put(key, value);
-                skipSpace();
-                if (peek(',')) {
-                    pos++;
-                } else if (!peek('}')) {
-                    throw error("expected ',' or '}'");
-                }
-            }
-        }
-
-        /** {@code ()} and {@code (x,)} and {@code (x, y)} are tuples; {@code (x)} is just x. */
-        private Object parseParenthesized(int depth) throws FormatException {
-            pos++; // '('
-            Items items = parseItems(')', depth);
-            if (items.items().size() == 1 && !items.trailingComma()) {
-                return items.items().get(0);
-            }
-            return new PyTuple(items.items());
-        }
-
-        private record Items(List<Object> items, boolean trailingComma) {
-        }
-
-        private Items parseItems(char close, int depth) throws FormatException {
-            List<Object> items = new ArrayList<>();
-            boolean trailingComma = false;
-            while (true) {
-                skipSpace();
-                if (peek(close)) {
-                    pos++;
-                    return new Items(items, trailingComma);
-                }
-                items.add(parseValue(depth + 1));
-                trailingComma = false;
-                skipSpace();
-                if (peek(',')) {
-                    pos++;
-                    trailingComma = true;
-                } else if (!peek(close)) {
-                    throw error("expected ',' or '" + close + "'");
-                }
-            }
-        }
-
-        private String parseString() throws FormatException {
-            char quote = text.charAt(pos);
-            int start = pos++;
-            StringBuilder sb = new StringBuilder();
-            while (pos < text.length()) {
-                char c = text.charAt(pos++);
-                if (c == quote) {
-                    return sb.toString();
-                }
-                if (c == '\n') {
-                    break;
-                }
-                if (c == '\\' && pos < text.length()) {
-                    char e = text.charAt(pos++);
-                    switch (e) {
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'r' -> sb.append('\r');
-                        case '\\', '\'', '"' -> sb.append(e);
-                        default -> sb.append('\\').append(e);
-                    }
-                } else {
-                    sb.append(c);
-                }
-            }
-            pos = start;
-            throw error("unterminated string");
-        }
-
-        private BigInteger parseInteger() throws FormatException {
-            int start = pos;
-            if (text.charAt(pos) == '-' || text.charAt(pos) == '+') {
-                pos++;
-                skipSpace();
-            }
-            int digitsStart = pos;
-            while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-                pos++;
-            }
-            if (pos == digitsStart) {
-                pos = start;
-                throw error("expected an integer");
-            }
-            String digits = text.substring(digitsStart, pos);
-            if (pos < text.length() && (text.charAt(pos) == 'L' || text.charAt(pos) == 'l')) {
-                pos++; // Python 2 long suffix, as old numpy wrote it
-            }
-            if (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
-                throw error("unsupported number (only integers are expected)");
-            }
-            BigInteger value = new BigInteger(digits);
-            return text.charAt(start) == '-' ? value.negate() : value;
-        }
-
-        private void skipSpace() {
-            while (pos < text.length()) {
-                char c = text.charAt(pos);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B) {
-                    pos++;
-                } else {
-                    break;
-                }
-            }
-        }
-
-        private boolean peek(char c) {
-            return pos < text.length() && text.charAt(pos) == c;
-        }
-
-        private void expect(char c) throws FormatException {
-            if (!peek(c)) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private FormatException error(String what) {
-            return new FormatException(source + ": header is not a valid Python dict literal: " + what
-                    + " at offset " + pos + " in " + snippet(text));
-        }
-    }
-
-    /** Python-like repr of a parsed header value, for messages. */
-    private static String repr(Object value) {
-        StringBuilder sb = new StringBuilder();
-        repr(value, sb);
-        return sb.toString();
-    }
-
-    private static void repr(Object value, StringBuilder sb) {
-        if (sb.length() > 400) {
-            return; // long enough for any message; truncate() cuts it anyway
-        }
-        switch (value) {
-            case null -> sb.append("nothing");
-            case String s -> sb.append('\'').append(s.replace("\\", "\\\\").replace("'", "\\'")).append('\'');
-            case Boolean b -> sb.append(b ? "True" : "False");
-            case BigInteger i -> sb.append(i);
-            case PyNone _ -> sb.append("None");
-            case PyTuple(List<Object> items) -> {
-                sb.append('(');
-                reprItems(items, sb);
-                if (items.size() == 1) sb.append(',');
-                sb.append(')');
-            }
-            case PyList(List<Object> items) -> {
-                sb.append('[');
-                reprItems(items, sb);
-                sb.append(']');
-            }
-            case Map<?, ?> map -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : map.entrySet()) {
-                    if (!first) sb.append(", ");
-                    first = false;
-                    repr(e.getKey(), sb);
-                    sb.append(": ");
-                    repr(e.getValue(), sb);
-                }
-                sb.append('}');
-            }
-            default -> sb.append(value);
-        }
-    }
-
-    private static void reprItems(List<Object> items, StringBuilder sb) {
-        for (int i = 0; i < items.size() && sb.length() <= 400; i++) {
-            if (i > 0) sb.append(", ");
-            repr(items.get(i), sb);
-        }
-    }
-
     private static String quoteAll(Set<String> keys) {
         List<String> quoted = new ArrayList<>();
         for (String k : keys) quoted.add("'" + k + "'");
         return String.join(", ", quoted);
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    private static String snippet(String header) {
-        return '"' + truncate(header.strip()) + '"';
     }
 
     // ---------------------------------------------------------------- writing
