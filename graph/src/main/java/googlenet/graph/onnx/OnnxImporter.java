@@ -23,12 +23,14 @@ import googlenet.graph.op.MaxPool2d;
 import googlenet.graph.op.Padding;
 import googlenet.graph.op.Relu;
 import googlenet.graph.op.Softmax;
+import googlenet.graph.onnx.Value.Padded;
+import googlenet.graph.onnx.Value.Real;
+import googlenet.graph.onnx.Value.Unavailable;
 import googlenet.graph.onnx.proto.OnnxProto.AttributeProto;
 import googlenet.graph.onnx.proto.OnnxProto.GraphProto;
 import googlenet.graph.onnx.proto.OnnxProto.ModelProto;
 import googlenet.graph.onnx.proto.OnnxProto.NodeProto;
 import googlenet.graph.onnx.proto.OnnxProto.OperatorSetIdProto;
-import googlenet.graph.onnx.proto.OnnxProto.StringStringEntryProto;
 import googlenet.graph.onnx.proto.OnnxProto.TensorProto;
 import googlenet.graph.onnx.proto.OnnxProto.TensorShapeProto;
 import googlenet.graph.onnx.proto.OnnxProto.TypeProto;
@@ -37,10 +39,8 @@ import googlenet.graph.onnx.proto.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -178,142 +178,12 @@ public final class OnnxImporter {
             return new Reader(source, folder, model).read();
         } catch (GraphException e) {
             throw new GraphException(source + ": " + e.getMessage(), e);
-        } catch (UncheckedFormat e) {
+        } catch (TensorDecoder.UncheckedFormat e) {
             throw (IOException) e.getCause();
         } catch (RuntimeException e) {
             // A malformed model that slipped past the checks: still one clear error, never another exception.
             throw new GraphException(source + ": malformed ONNX model: " + e, e);
         }
-    }
-
-    // ------------------------------------------------------------------ values
-
-    /** What an ONNX value is while importing: a node of the graph, a constant, or something folded into its consumer. */
-    private sealed interface Value permits Real, Const, Affine, Padded, PendingLinear, Unavailable {
-    }
-
-    /** The output of a graph node. */
-    private record Real(String node) implements Value {
-    }
-
-    /**
-     * A constant: float or int64 data with its dimensions (none for a scalar). Float data read from {@code raw_data}
-     * stays a view of the model's bytes (a {@link Tensor#littleEndian} view) until something needs the array, so that
-     * weights passed on unchanged are decoded once, by whoever packs them.
-     */
-    private static final class Const implements Value {
-        private final long[] dims;
-        private final long[] i;
-        /** Float data still in the model's bytes, or null. */
-        private final Tensor view;
-        private float[] f;
-
-        Const(long[] dims, float[] f, long[] i) {
-            this.dims = dims;
-            this.f = f;
-            this.i = i;
-            this.view = null;
-        }
-
-        private Const(long[] dims, Tensor view) {
-            this.dims = dims;
-            this.i = null;
-            this.view = view;
-        }
-
-        /** Float data held as little-endian bytes (at least one value), decoded when first asked for. */
-        static Const littleEndianFloats(long[] dims, java.lang.foreign.MemorySegment bytes) {
-            return new Const(dims, Tensor.littleEndian(Shape.of(Math.toIntExact(bytes.byteSize() / Float.BYTES)), bytes));
-        }
-
-        long[] dims() {
-            return dims;
-        }
-
-        float[] f() {
-            if (f == null && view != null) f = view.data();
-            return f;
-        }
-
-        long[] i() {
-            return i;
-        }
-
-        /** The same data with other dimensions (of the same count). */
-        Const reshaped(long[] newDims) {
-            return view != null ? new Const(newDims, view) : new Const(newDims, f, i);
-        }
-
-        /** The float data as a tensor of {@code shape} (same count), without decoding a view. */
-        Tensor tensor(Shape shape) {
-            return view != null ? view.reshaped(shape) : new Tensor(shape, f);
-        }
-
-        long count() {
-            long n = 1;
-            for (long d : dims) n *= d;
-            return n;
-        }
-
-        boolean isFloat() {
-            return f != null || view != null;
-        }
-
-        double get(int k) {
-            return isFloat() ? f()[k] : i[k];
-        }
-    }
-
-    /**
-     * y[c'] = x[channels[c']]·scale[c'] + shift[c'] of a node's channels (axis 1); {@code squeezed} when a single
-     * channel was taken with a scalar Gather and its axis is gone.
-     */
-    private static final class Affine implements Value {
-        final String src;
-        final int[] channels;
-        final double[] scale;
-        final double[] shift;
-        final boolean squeezed;
-        final String name;
-        String materialized;
-
-        Affine(String src, int[] channels, double[] scale, double[] shift, boolean squeezed, String name) {
-            this.src = src;
-            this.channels = channels;
-            this.scale = scale;
-            this.shift = shift;
-            this.squeezed = squeezed;
-            this.name = name;
-        }
-    }
-
-    /** A constant Pad of a node, to be folded into the conv or pool that consumes it. */
-    private record Padded(String src, Padding padding, float value, String onnxNode) implements Value {
-    }
-
-    /** x·Wᵀ + b from MatMul or Gemm: a later Add of a constant can still join the bias. */
-    private static final class PendingLinear implements Value {
-        final String src;
-        final int in;
-        final int out;
-        /** [out, in]. */
-        final Tensor weight;
-        float[] bias;
-        final String name;
-        String materialized;
-
-        PendingLinear(String src, int in, int out, Tensor weight, float[] bias, String name) {
-            this.src = src;
-            this.in = in;
-            this.out = out;
-            this.weight = weight;
-            this.bias = bias;
-            this.name = name;
-        }
-    }
-
-    /** An output this importer does not compute (a Dropout mask, a MaxPool's indices). */
-    private record Unavailable(String reason) implements Value {
     }
 
     // ------------------------------------------------------------------ the reader
@@ -332,6 +202,7 @@ public final class OnnxImporter {
         /** Nodes whose outputs are ≥ 0 (ReLU and what only moves such values), so that a zero Pad may join a max pool. */
         private final Set<String> nonNegative = new HashSet<>();
 
+        private final TensorDecoder decoder;
         private NodeProto node;
         private String nodeName;
         private Set<String> readAttributes;
@@ -341,6 +212,7 @@ public final class OnnxImporter {
             this.folder = folder;
             this.model = model;
             this.g = model.getGraph();
+            this.decoder = new TensorDecoder(source, folder);
             this.opset = defaultOpset();
             this.b = new GraphBuilder(g.getName().isEmpty() ? stem(source) : g.getName());
         }
@@ -399,7 +271,7 @@ public final class OnnxImporter {
             if (!in.hasType() || !in.getType().hasTensorType()) throw new GraphException(what + " is not a tensor");
             TypeProto.Tensor tt = in.getType().getTensorType();
             if (tt.getElemType() != TensorProto.DataType.FLOAT_VALUE) {
-                throw new GraphException(what + " has element type " + dataTypeName(tt.getElemType()) + "; only FLOAT inputs are supported");
+                throw new GraphException(what + " has element type " + TensorDecoder.dataTypeName(tt.getElemType()) + "; only FLOAT inputs are supported");
             }
             if (!tt.hasShape()) throw new GraphException(what + " has no shape");
             List<TensorShapeProto.Dimension> dims = tt.getShape().getDimList();
@@ -513,7 +385,7 @@ public final class OnnxImporter {
             if (v != null) return v;
             TensorProto t = initializers.get(onnxName);
             if (t != null) {
-                v = tensor(t, "initializer '" + onnxName + "'");
+                v = decoder.tensor(t, "initializer '" + onnxName + "'");
                 values.put(onnxName, v);
                 return v;
             }
@@ -1329,11 +1201,11 @@ public final class OnnxImporter {
                     for (int j = 0; j < l.length; j++) l[j] = (long) c.get(j);
                     output(new Const(c.dims(), null, l));
                 } else {
-                    throw unsupported("cast to " + dataTypeName((int) to) + " is not supported");
+                    throw unsupported("cast to " + TensorDecoder.dataTypeName((int) to) + " is not supported");
                 }
                 return;
             }
-            if (to != TensorProto.DataType.FLOAT_VALUE) throw unsupported("cast of a computed tensor to " + dataTypeName((int) to) + " is not supported");
+            if (to != TensorProto.DataType.FLOAT_VALUE) throw unsupported("cast of a computed tensor to " + TensorDecoder.dataTypeName((int) to) + " is not supported");
             output(v);
         }
 
@@ -1394,7 +1266,7 @@ public final class OnnxImporter {
             if (chosen == null) throw unsupported("no value attribute");
             readAttributes.add(chosen.getName());
             Const c = switch (chosen.getName()) {
-                case "value" -> tensor(chosen.getT(), "Constant '" + label(node) + "'");
+                case "value" -> decoder.tensor(chosen.getT(), "Constant '" + label(node) + "'");
                 case "value_float" -> new Const(new long[0], new float[] {chosen.getF()}, null);
                 case "value_floats" -> {
                     float[] f = new float[chosen.getFloatsCount()];
@@ -1444,196 +1316,5 @@ public final class OnnxImporter {
             Padding padding = new Padding(toInt(pads[2], "pads"), toInt(pads[3], "pads"), toInt(pads[6], "pads"), toInt(pads[7], "pads"));
             output(padding.equals(Padding.NONE) ? new Real(x) : new Padded(x, padding, value, label(node)));
         }
-
-        // -------------------------------------------------------------- tensors
-
-        private Const tensor(TensorProto t, String what) {
-            try {
-                return decode(t, what);
-            } catch (IOException e) {
-                throw new UncheckedFormat(e);
-            }
-        }
-
-        private Const decode(TensorProto t, String what) throws IOException {
-            if (t.hasSegment()) throw new GraphException(what + ": segmented tensors are not supported");
-            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            long count = 1;
-            for (long d : dims) {
-                if (d < 0) throw new GraphException(what + ": negative dimension in " + Arrays.toString(dims));
-                try {
-                    count = Math.multiplyExact(count, d);
-                } catch (ArithmeticException e) {
-                    throw new GraphException(what + ": the element count of dimensions " + Arrays.toString(dims) + " overflows", e);
-                }
-            }
-            if (count > Integer.MAX_VALUE - 8) throw new GraphException(what + ": " + count + " elements are too many for one array");
-            int n = (int) count;
-            int type = t.getDataType();
-            long bytes = (long) n * elementBytes(type, what);
-            ByteString raw = null;
-            if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-                raw = external(t, what, bytes);
-            } else if (t.hasRawData()) {
-                raw = t.getRawData();
-            }
-            // The data must be there before an array of the declared size is made.
-            if (raw != null) checkBytes(what, raw, bytes);
-            else checkCount(what, typedCount(t, type), n);
-            switch (type) {
-                case TensorProto.DataType.FLOAT_VALUE -> {
-                    if (raw != null && n > 0) {
-                        return Const.littleEndianFloats(dims, java.lang.foreign.MemorySegment.ofBuffer(raw.asReadOnlyByteBuffer()));
-                    }
-                    float[] f = new float[n];
-                    if (raw == null) {
-                        for (int j = 0; j < n; j++) f[j] = t.getFloatData(j);
-                    }
-                    return new Const(dims, f, null);
-                }
-                case TensorProto.DataType.FLOAT16_VALUE -> {
-                    float[] f = new float[n];
-                    if (raw != null) {
-                        ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                        for (int j = 0; j < n; j++) f[j] = Float.float16ToFloat(bb.getShort());
-                    } else {
-                        for (int j = 0; j < n; j++) f[j] = Float.float16ToFloat((short) t.getInt32Data(j));
-                    }
-                    return new Const(dims, f, null);
-                }
-                case TensorProto.DataType.INT64_VALUE -> {
-                    long[] l = new long[n];
-                    if (raw != null) {
-                        raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(l);
-                    } else {
-                        for (int j = 0; j < n; j++) l[j] = t.getInt64Data(j);
-                    }
-                    return new Const(dims, null, l);
-                }
-                case TensorProto.DataType.INT32_VALUE -> {
-                    long[] l = new long[n];
-                    if (raw != null) {
-                        ByteBuffer bb = raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                        for (int j = 0; j < n; j++) l[j] = bb.getInt();
-                    } else {
-                        for (int j = 0; j < n; j++) l[j] = t.getInt32Data(j);
-                    }
-                    return new Const(dims, null, l);
-                }
-                default -> throw new GraphException(what + " has data type " + dataTypeName(type)
-                        + "; only FLOAT and FLOAT16 (widened) weights and INT64/INT32 shapes are supported");
-            }
-        }
-
-        private static int typedCount(TensorProto t, int type) {
-            return switch (type) {
-                case TensorProto.DataType.FLOAT_VALUE -> t.getFloatDataCount();
-                case TensorProto.DataType.INT64_VALUE -> t.getInt64DataCount();
-                default -> t.getInt32DataCount(); // INT32 and FLOAT16 (as 16-bit patterns), the only others elementBytes accepts
-            };
-        }
-
-        private static int elementBytes(int type, String what) {
-            return switch (type) {
-                case TensorProto.DataType.FLOAT_VALUE, TensorProto.DataType.INT32_VALUE -> 4;
-                case TensorProto.DataType.FLOAT16_VALUE -> 2;
-                case TensorProto.DataType.INT64_VALUE -> 8;
-                default -> throw new GraphException(what + " has data type " + dataTypeName(type)
-                        + "; only FLOAT and FLOAT16 (widened) weights and INT64/INT32 shapes are supported");
-            };
-        }
-
-        private static void checkBytes(String what, ByteString raw, long expected) {
-            if (raw.size() != expected) throw new GraphException(what + ": raw_data holds " + raw.size() + " bytes, its shape needs " + expected);
-        }
-
-        private static void checkCount(String what, int have, int expected) {
-            if (have != expected) throw new GraphException(what + ": holds " + have + " values, its shape needs " + expected
-                    + (have == 0 ? " (no data)" : ""));
-        }
-
-        /** Reads external data, only from a regular file inside the model's folder (no absolute paths, no "..", no symlink out). */
-        private ByteString external(TensorProto t, String what, long expected) throws IOException {
-            String location = null;
-            long offset = 0;
-            long length = -1;
-            for (StringStringEntryProto e : t.getExternalDataList()) {
-                switch (e.getKey()) {
-                    case "location" -> location = e.getValue();
-                    case "offset" -> offset = parseLong(what, e.getKey(), e.getValue());
-                    case "length" -> length = parseLong(what, e.getKey(), e.getValue());
-                    case "checksum" -> { }
-                    default -> throw new FormatException(source + ": " + what + ": unknown external_data key '" + e.getKey() + "'");
-                }
-            }
-            if (location == null || location.isEmpty()) throw new FormatException(source + ": " + what + ": external data without a location");
-            if (folder == null) {
-                throw new FormatException(source + ": " + what + " keeps its data in external file '" + location
-                        + "'; load the model from its file (OnnxImporter.load(Path)) so that the file can be found next to it");
-            }
-            String escape = "external data location '" + location + "' of " + what + " is outside the model's folder";
-            if (location.startsWith("/") || location.startsWith("\\") || location.contains(":") || location.indexOf('\0') >= 0) {
-                throw new FormatException(source + ": " + escape + " (absolute paths are not allowed)");
-            }
-            for (String part : location.split("[/\\\\]")) {
-                if (part.equals("..")) throw new FormatException(source + ": " + escape + " ('..' is not allowed)");
-            }
-            Path file;
-            try {
-                file = folder.resolve(location).normalize();
-            } catch (InvalidPathException e) {
-                throw new FormatException(source + ": " + what + ": bad external data location '" + location + "'", e);
-            }
-            if (!file.startsWith(folder)) throw new FormatException(source + ": " + escape);
-            Path real;
-            try {
-                real = file.toRealPath();
-            } catch (NoSuchFileException e) {
-                throw new FormatException(source + ": " + what + ": external data file '" + location + "' does not exist", e);
-            }
-            if (!real.startsWith(folder.toRealPath())) throw new FormatException(source + ": " + escape + " (a symbolic link leads out of it)");
-            if (!Files.isRegularFile(real)) throw new FormatException(source + ": " + what + ": external data '" + location + "' is not a regular file");
-            if (expected > MAX_MODEL_BYTES) {
-                throw new FormatException(source + ": " + what + ": " + expected + " bytes of external data are more than one array can hold");
-            }
-            if (length >= 0 && length != expected) {
-                throw new FormatException(source + ": " + what + ": external data length " + length + " differs from the " + expected + " bytes its shape needs");
-            }
-            try (FileChannel ch = FileChannel.open(real, StandardOpenOption.READ)) {
-                long size = ch.size();
-                if (offset < 0 || offset > size || size - offset < expected) {
-                    throw new FormatException(source + ": " + what + ": external data at offset " + offset + " (" + expected
-                            + " bytes) lies beyond the end of '" + location + "' (" + size + " bytes)");
-                }
-                ByteBuffer buf = ByteBuffer.allocate((int) expected);
-                while (buf.hasRemaining()) {
-                    if (ch.read(buf, offset + buf.position()) < 0) throw new FormatException(source + ": " + what + ": '" + location + "' ended early");
-                }
-                buf.flip();
-                return ByteString.copyFrom(buf);
-            }
-        }
-
-        private long parseLong(String what, String key, String value) throws FormatException {
-            try {
-                return Long.parseLong(value.trim());
-            } catch (NumberFormatException e) {
-                throw new FormatException(source + ": " + what + ": external_data " + key + " '" + value + "' is not an integer", e);
-            }
-        }
-    }
-
-    /** Carries a {@link FormatException} through code that cannot throw checked exceptions. */
-    private static final class UncheckedFormat extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UncheckedFormat(IOException cause) {
-            super(cause);
-        }
-    }
-
-    static String dataTypeName(int type) {
-        TensorProto.DataType t = TensorProto.DataType.forNumber(type);
-        return t == null ? "unknown (" + type + ")" : t.name();
     }
 }
