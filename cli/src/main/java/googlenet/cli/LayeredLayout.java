@@ -275,7 +275,9 @@ final class LayeredLayout {
         double[] channel = new double[layerCount];
         for (int l = 0; l < layerCount; l++) channel[l] = Math.max(MIN_CHANNEL, (tracks.get(l).size() + 1) * TRACK);
 
-        List<Integer> breaks = fold ? bestBreaks(layerHeight, channel) : List.of();
+        int[] crossing = new int[layerCount];
+        for (int l = 0; l < layerCount; l++) crossing[l] = tracks.get(l).size();
+        List<Integer> breaks = fold ? bestBreaks(layerHeight, channel, crossing, this) : List.of();
         double topChannel = 0;
         for (int b : breaks) topChannel = Math.max(topChannel, channel[b]);
         int columns = breaks.size() + 1;
@@ -371,27 +373,44 @@ final class LayeredLayout {
         line.add(p);
     }
 
-    /** Where to start new columns: the fold whose drawing comes nearest {@link #ASPECT}. */
-    private List<Integer> bestBreaks(double[] layerHeight, double[] channel) {
+    /**
+     * Where to start new columns: the fold whose drawing comes nearest {@link #ASPECT}, each column ending, among its
+     * last layers, after the one that the fewest tracks leave (a block's single exit rather than its four branches).
+     */
+    private static List<Integer> bestBreaks(double[] layerHeight, double[] channel, int[] crossing, LayeredLayout l) {
+        int n = layerHeight.length;
         double total = 0;
-        for (int l = 0; l < layerHeight.length; l++) total += layerHeight[l] + channel[l];
+        for (int i = 0; i < n; i++) total += layerHeight[i] + channel[i];
         List<Integer> best = List.of();
         double bestScore = Double.MAX_VALUE;
-        for (int k = 1; k <= Math.min(12, layerHeight.length); k++) {
+        for (int k = 1; k <= Math.min(12, n); k++) {
             double target = total / k;
             List<Integer> breaks = new ArrayList<>();
+            int start = 0;
             double height = 0;
-            double tallest = 0;
-            for (int l = 0; l < layerHeight.length; l++) {
-                if (height > 0 && height + layerHeight[l] > target) {
-                    breaks.add(l - 1);
+            for (int i = 0; i < n; i++) {
+                if (height > 0 && height + layerHeight[i] > target) {
+                    int cut = i - 1;
+                    double upTo = height;
+                    for (int j = i - 1; j > start && upTo >= 0.6 * target; j--) {
+                        if (crossing[j] < crossing[cut]) cut = j;
+                        upTo -= layerHeight[j] + channel[j];
+                    }
+                    breaks.add(cut);
+                    start = cut + 1;
                     height = 0;
+                    for (int j = start; j < i; j++) height += layerHeight[j] + channel[j];
                 }
-                height += layerHeight[l] + channel[l];
-                tallest = Math.max(tallest, height);
+                height += layerHeight[i] + channel[i];
             }
-            double wide = columnsWidth(breaks);
-            double score = Math.abs(Math.log(wide / tallest / ASPECT));
+            double tallest = 0;
+            double column = 0;
+            for (int i = 0; i < n; i++) {
+                column += layerHeight[i] + channel[i];
+                tallest = Math.max(tallest, column);
+                if (breaks.contains(i)) column = 0;
+            }
+            double score = Math.abs(Math.log(l.columnsWidth(breaks) / tallest / ASPECT));
             if (score < bestScore) {
                 bestScore = score;
                 best = breaks;
