@@ -200,9 +200,15 @@ final class LayeredLayout {
         }
         for (int v = 0; v < n; v++) right[v] += leftWidth - rightWidth;
         x = new double[n];
+        double leftEdge = Double.MAX_VALUE;
         for (int v = 0; v < n; v++) {
-            boolean alone = into.getOrDefault(v, List.of()).isEmpty() && outOf.getOrDefault(v, List.of()).isEmpty();
-            x[v] = alone ? left[v] : (left[v] + right[v]) / 2;
+            x[v] = (left[v] + right[v]) / 2;
+            leftEdge = Math.min(leftEdge, x[v]);
+        }
+        // A box without edges (a title) first in its layer goes to the left edge: further left than halfway, so still clear of its right neighbour.
+        for (List<Integer> layer : layers) {
+            int v = layer.get(0);
+            if (into.getOrDefault(v, List.of()).isEmpty() && outOf.getOrDefault(v, List.of()).isEmpty()) x[v] = leftEdge;
         }
     }
 
