@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** The IR as a picture: DOT on stdout, or SVG laid out by {@link GraphSvg}. */
 @Command(name = "graph", mixinStandardHelpOptions = true, addMethodSubcommands = false,
@@ -42,7 +43,8 @@ final class GraphCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(text);
             return ExitCode.OK;
         }
-        Files.writeString(svg, GraphSvg.render(graph, "graph of " + model.model + ", input " + shape.toListString() + ": "
+        Files.writeString(svg, GraphSvg.render(graph, "graph of " + model.model + ", input "
+                + graph.inputs().stream().map(n -> n.shape().toListString()).collect(Collectors.joining(", ")) + ": "
                 + graph.nodes().size() + " nodes"));
         spec.commandLine().getOut().println(svg + ": " + graph.nodes().size() + " nodes drawn (" + Files.size(svg) + " bytes)");
         return ExitCode.OK;
