@@ -19,7 +19,7 @@ final class ConfusionMatrixSvg {
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n");
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"14\">").append(MemoryPlanSvg.escape(title)).append("</text>\n");
+        s.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"14\">").append(SvgText.escape(title)).append("</text>\n");
         s.append("<text x=\"").append(LEFT + k * CELL / 2).append("\" y=\"36\" text-anchor=\"middle\">predicted</text>\n");
         s.append("<text x=\"14\" y=\"").append(TOP + k * CELL / 2).append("\" transform=\"rotate(-90 14 ").append(TOP + k * CELL / 2)
                 .append(")\" text-anchor=\"middle\">true</text>\n");
@@ -28,7 +28,7 @@ final class ConfusionMatrixSvg {
             for (long v : m[r]) rowTotal += v;
             int y = TOP + r * CELL;
             s.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(y + CELL / 2 + 4).append("\" text-anchor=\"end\">")
-                    .append(MemoryPlanSvg.escape(classes.get(r))).append("</text>\n");
+                    .append(SvgText.escape(classes.get(r))).append("</text>\n");
             for (int c = 0; c < k; c++) {
                 int x = LEFT + c * CELL;
                 double f = rowTotal == 0 ? 0 : (double) m[r][c] / rowTotal;
@@ -43,7 +43,7 @@ final class ConfusionMatrixSvg {
         for (int c = 0; c < k; c++) {
             int x = LEFT + c * CELL + CELL / 2;
             s.append("<text x=\"").append(x).append("\" y=\"").append(TOP - 6).append("\" transform=\"rotate(-45 ").append(x).append(' ')
-                    .append(TOP - 6).append(")\">").append(MemoryPlanSvg.escape(classes.get(c))).append("</text>\n");
+                    .append(TOP - 6).append(")\">").append(SvgText.escape(classes.get(c))).append("</text>\n");
         }
         s.append("</svg>\n");
         return s.toString();

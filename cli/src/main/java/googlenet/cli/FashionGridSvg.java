@@ -33,7 +33,7 @@ final class FashionGridSvg {
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append("<text x=\"10\" y=\"22\" font-size=\"14\">").append(MemoryPlanSvg.escape(title)).append("</text>\n");
+        s.append("<text x=\"10\" y=\"22\" font-size=\"14\">").append(SvgText.escape(title)).append("</text>\n");
         for (int i = 0; i < items.size(); i++) {
             Item it = items.get(i);
             int x = 10 + (i % COLUMNS) * CELL_W + 20;
@@ -44,9 +44,9 @@ final class FashionGridSvg {
                     .append(png(it.pixels())).append("\"/>\n");
             int cx = x + 14 * SCALE;
             s.append("<text x=\"").append(cx).append("\" y=\"").append(y + 28 * SCALE + 14).append("\" text-anchor=\"middle\">true: ")
-                    .append(MemoryPlanSvg.escape(it.truth())).append("</text>\n");
+                    .append(SvgText.escape(it.truth())).append("</text>\n");
             s.append("<text x=\"").append(cx).append("\" y=\"").append(y + 28 * SCALE + 28).append("\" text-anchor=\"middle\" fill=\"")
-                    .append(right ? "#1a7f37" : "#cf222e").append("\">").append(MemoryPlanSvg.escape(it.predicted()))
+                    .append(right ? "#1a7f37" : "#cf222e").append("\">").append(SvgText.escape(it.predicted()))
                     .append(String.format(" (%.0f%%)", 100 * it.probability())).append("</text>\n");
         }
         s.append("</svg>\n");

@@ -10,15 +10,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
-/** The IR as a picture: DOT on stdout, or SVG through Graphviz. */
+/** The IR as a picture: DOT on stdout, or SVG laid out by {@link GraphSvg}. */
 @Command(name = "graph", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = "Draw the model's graph: --dot prints Graphviz DOT, --svg FILE renders it with Graphviz's dot.")
+        description = "Draw the model's graph: --dot prints Graphviz DOT, --svg FILE draws it as SVG.")
 final class GraphCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -30,33 +29,23 @@ final class GraphCommand implements Callable<Integer> {
     @Option(names = "--dot", description = "Print the graph in DOT (the default).")
     boolean dot;
 
-    @Option(names = "--svg", paramLabel = "FILE", description = "Render to SVG with Graphviz (Debian package graphviz).")
+    @Option(names = "--svg", paramLabel = "FILE", description = "Draw to an SVG file: Inception blocks as frames with their branches side by side, layers in columns.")
     Path svg;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         Graph graph = model.structure(shape, Builtins.DEFAULT_CLASSES);
         String text = GraphDot.render(graph);
         if (svg == null) {
             spec.commandLine().getOut().print(text);
             return ExitCode.OK;
         }
-        Process p;
-        try {
-            p = new ProcessBuilder("dot", "-Tsvg", "-o", svg.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new BadInputException("--svg needs Graphviz's 'dot', which is not installed: apt-get install graphviz "
-                    + "(or use --dot and render elsewhere)");
-        }
-        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("dot failed: " + log.strip());
-        }
+        Files.writeString(svg, GraphSvg.render(graph, "graph of " + model.model + ", input "
+                + graph.inputs().stream().map(n -> n.shape().toListString()).collect(Collectors.joining(", ")) + ": "
+                + graph.nodes().size() + " nodes"));
         spec.commandLine().getOut().println(svg + ": " + graph.nodes().size() + " nodes drawn (" + Files.size(svg) + " bytes)");
         return ExitCode.OK;
     }

@@ -59,7 +59,7 @@ final class PlanCommand implements Callable<Integer> {
         try (Model m = Model.load(model.withWeights(shape), options)) {
             Plan plan = m.plan(shape.dim(0));
             if (svg != null) {
-                Files.writeString(svg, MemoryPlanSvg.render(plan));
+                Files.writeString(svg, MemoryPlanSvg.render(plan, "memory plan of " + model.model + ", input " + plan.inputShape().toListString()));
             }
             if (json) {
                 out.println(Json.write(toJson(plan)));
