@@ -70,7 +70,10 @@ public final class PlanBuilder {
                         steps.add(new PendingStep(node, Kind.PACK, List.of(), v, 0, inputPlain));
                     }
                 }
-                case Flatten _ -> values.put(node.name(), values.get(node.inputs().getFirst()));
+                case Flatten _ -> {
+                    requireBatchKeptOrOutputOnly(node);
+                    values.put(node.name(), values.get(node.inputs().getFirst()));
+                }
                 case Concat _ when slices.containsKey(node.inputs().getFirst()) -> values.put(node.name(), concatValue(node));
                 case Concat _ -> {
                     Value out = newValue(node);
@@ -138,6 +141,18 @@ public final class PlanBuilder {
         outputPlain.forEach((name, b) -> outputs.put(name, new Plan.PlainRegion(graph.output(name).shape(), b.offset)));
         return new CompiledPlan(new Plan(infos, inputs.getFirst().shape(), inputPlain.offset, outputs,
                 placed.arenaBytes(), placed.lowerBoundBytes(), concats), kernels);
+    }
+
+    /**
+     * A Flatten is its input's blocked value, which later kernels read as N images; a Flatten that folds the batch
+     * into other rows (ONNX axis 0, or 2 on more than one channel) may only be unpacked as a graph output.
+     */
+    private void requireBatchKeptOrOutputOnly(Node node) {
+        Node input = graph.node(node.inputs().getFirst());
+        if (node.shape().dim(0) == input.shape().dim(0) || graph.consumers(node.name()).isEmpty()) return;
+        throw new GraphException("node '" + node.name() + "' (Flatten): its " + node.shape() + " output from " + input.shape()
+                + " does not keep the batch, and node '" + graph.consumers(node.name()).getFirst().name()
+                + "' reads it; the engine runs such a Flatten only as a graph output");
     }
 
     private PlainTensor plainInput(Buffer plain) {

@@ -4,11 +4,14 @@ import googlenet.engine.compile.passes.Passes;
 import googlenet.engine.plan.Plan;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphBuilder;
+import googlenet.graph.GraphException;
 import googlenet.graph.Node;
 import googlenet.graph.Shape;
 import googlenet.graph.models.Builtins;
 import googlenet.graph.op.Concat;
 import googlenet.graph.op.Conv2d;
+import googlenet.graph.op.Flatten;
+import googlenet.graph.op.Linear;
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.Kernel;
@@ -23,6 +26,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The planner on its own: a binder that records the views it is given instead of making kernels. */
@@ -178,5 +182,24 @@ class PlanBuilderTest {
         Plan b = PlanBuilder.build(compiled("bvlc"), new RecordingBinder()).plan();
         assertEquals(a.steps(), b.steps());
         assertEquals(a.arenaBytes(), b.arenaBytes());
+    }
+
+    /** A Flatten is an alias of its input's blocked images: one that merges the batch into rows only ends a graph. */
+    @Test
+    void aFlattenThatMergesTheBatchIsOnlyAGraphOutput() {
+        GraphBuilder b = new GraphBuilder("t");
+        String x = b.input("x", Shape.of(2, 3, 4, 5));
+        b.output("rows", b.add("rows", new Flatten(2), x));
+        assertEquals(Shape.of(6, 20), b.shapeOf("rows"));
+        Plan plan = PlanBuilder.build(b.build(), new RecordingBinder());
+        assertEquals(Shape.of(6, 20), plan.outputs().get("rows").shape());
+
+        GraphBuilder c = new GraphBuilder("t");
+        String y = c.input("x", Shape.of(2, 3, 4, 5));
+        String all = c.add("all", new Flatten(0), y);
+        c.output("fc", c.add("fc", new Linear(120, 4, false), all));
+        Graph g = googlenet.graph.SeededWeights.apply(c.build(), 0);
+        GraphException e = assertThrows(GraphException.class, () -> PlanBuilder.build(g, new RecordingBinder()));
+        assertTrue(e.getMessage().contains("node 'all' (Flatten)") && e.getMessage().contains("node 'fc' reads it"), e.getMessage());
     }
 }

@@ -317,8 +317,8 @@ public final class OnnxExporter {
                 }
                 case Concat c -> out.addNode(node("Concat", uniqueNodeName(onnxName), inputs, output)
                         .addAttribute(integer("axis", c.axis())));
-                case Flatten _ -> out.addNode(node("Flatten", uniqueNodeName(onnxName), inputs, output)
-                        .addAttribute(integer("axis", 1)));
+                case Flatten f -> out.addNode(node("Flatten", uniqueNodeName(onnxName), inputs, output)
+                        .addAttribute(integer("axis", f.axis())));
                 case Linear l -> {
                     List<String> in = new ArrayList<>(inputs);
                     in.add(node.name() + ".weight");

@@ -60,13 +60,17 @@ import java.util.TreeSet;
  * Reads an ONNX model (a serialized {@code ModelProto}) into the graph IR with its weights.
  *
  * <p>What is accepted: the default-domain opsets {@value #MIN_OPSET} … {@value #MAX_OPSET} and the ops GoogLeNet models
- * use — Conv, Relu, MaxPool, AveragePool (explicit pads or any {@code auto_pad}), GlobalAveragePool, Concat,
- * Gemm and MatMul (+ Add of a constant) as Linear, Flatten, Reshape/Squeeze that flatten to {@code [N, -1]}, LRN,
+ * use — Conv, Relu, MaxPool, AveragePool (explicit pads or any {@code auto_pad}; no pool dilations), GlobalAveragePool,
+ * Concat, Gemm and MatMul (+ Add of a constant) as Linear, Flatten at any axis, Reshape/Squeeze that flatten to
+ * {@code [N, -1]}, LRN,
  * Dropout and Identity (aliases), Softmax over the last axis of N×K, BatchNormalization (inference), Constant, a zero
  * {@code Pad} in front of a conv or pool (folded into its padding), and Add/Sub/Mul/Div by constants that act per
  * channel, also on channels taken apart with Gather/Unsqueeze and put back with Concat as torchvision's
  * {@code transform_input} does: they become one per-channel affine map (a {@link BatchNorm} with mean 0, variance 1 and
- * eps 0). Shape, Gather, Unsqueeze, Concat and Cast on constants are folded.
+ * eps 0). Shape, Gather, Unsqueeze, Concat and Cast on constants are folded. Opsets 1-6 are read with their own
+ * attributes where they mean what today's do ({@code consumed_inputs} ignored, Concat's default axis 1, Reshape's
+ * {@code shape}, Pad's {@code paddings}, Cast's type names, B broadcast from {@code axis}); their training mode
+ * ({@code is_test=0} on Dropout and BatchNormalization) is refused.
  *
  * <p>Weights come from initializers ({@code raw_data} or the typed fields; FLOAT, FLOAT16 widened to float32; INT64/INT32
  * for shapes and pads), also through Identity chains, or from external data files inside the model's folder. A symbolic
@@ -81,7 +85,7 @@ import java.util.TreeSet;
  * a cycle) throws {@link GraphException} naming the source, the node, its op type and what is missing.
  */
 public final class OnnxImporter {
-    public static final int MIN_OPSET = 7;
+    public static final int MIN_OPSET = 1;
     public static final int MAX_OPSET = 22;
     /** The largest model file (or stream) read: the size limit of one protobuf message and of one Java array. */
     public static final int MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
@@ -251,6 +255,7 @@ public final class OnnxImporter {
                 node = n;
                 nodeName = null;
                 readAttributes = new HashSet<>();
+                if (opset < 7) ignore("consumed_inputs"); // opsets 1-6: a hint for in-place memory reuse, no semantics
                 convert();
                 for (AttributeProto a : n.getAttributeList()) {
                     if (!readAttributes.contains(a.getName())) throw unsupported("attribute '" + a.getName() + "' is not supported");
@@ -468,8 +473,8 @@ public final class OnnxImporter {
                 case Unavailable u -> throw new GraphException(user + ": " + u.reason());
                 case Const _ -> throw new GraphException(user + " takes a constant where a computed tensor is expected (constant-only"
                         + " subgraphs are not supported)");
-                case Padded p -> throw new GraphException(user + " reads the output of Pad '" + p.onnxNode()
-                        + "'; a constant Pad is supported only in front of a Conv, MaxPool or AveragePool");
+                case Padded p -> throw new GraphException(user + " reads the output of node '" + p.onnxNode()
+                        + "' (Pad); a constant Pad is supported only in front of a Conv, MaxPool or AveragePool");
                 case Affine a -> {
                     if (a.materialized != null) return a.materialized;
                     if (a.squeezed) {
@@ -710,7 +715,7 @@ public final class OnnxImporter {
             int[] kernel = pair("kernel_shape", k, 1);
             int[] stride = pair("strides", ints("strides", null), 1);
             int[] dilation = pair("dilations", ints("dilations", null), 1);
-            if (dilation[0] != 1 || dilation[1] != 1) throw unsupported("dilations " + Arrays.toString(dilation) + " are not supported");
+            if (dilation[0] != 1 || dilation[1] != 1) throw unsupported("attribute 'dilations' " + Arrays.toString(dilation) + " is not supported (pools take undilated windows only)");
             boolean ceil = i("ceil_mode", 0) != 0;
             // The pool's input: the tensor a Pad in front pads (its size with those pads), or the input itself.
             String x = xv instanceof Padded p ? p.src() : materialize(xv, user());
@@ -758,8 +763,8 @@ public final class OnnxImporter {
 
         private void concat() {
             AttributeProto a = attr("axis");
-            if (a == null) throw unsupported("attribute 'axis' is required");
-            long axisAttr = i("axis", 0);
+            if (a == null && opset >= 4) throw unsupported("attribute 'axis' is required");
+            long axisAttr = i("axis", 1); // opsets 1-3: 1 by default
             List<Value> ins = new ArrayList<>();
             for (int k = 0; k < node.getInputCount(); k++) if (has(k)) ins.add(in(k));
             if (ins.isEmpty()) throw unsupported("no inputs");
@@ -860,9 +865,8 @@ public final class OnnxImporter {
 
         private void arithmetic() {
             String op = node.getOpType();
-            ignore("broadcast", "axis"); // opset < 7 only
             Value x = in(0);
-            Value y = in(1);
+            Value y = opset < 7 ? legacyBroadcast(x, in(1)) : in(1);
             if (x instanceof Const cx && y instanceof Const cy) {
                 output(foldConstants(op, cx, cy));
                 return;
@@ -925,6 +929,34 @@ public final class OnnxImporter {
                 }
             }
             output(new Affine(a.src, a.channels, scale, shift, a.squeezed, label(node)));
+        }
+
+        /**
+         * B of an arithmetic op in opsets 1-6, where only B broadcasts, when {@code broadcast=1}, and {@code axis} says
+         * where its dimensions start in A's: a constant B is given trailing ones, which is numpy's rule from opset 7 on.
+         */
+        private Value legacyBroadcast(Value a, Value b) {
+            boolean broadcast = i("broadcast", 0) != 0;
+            AttributeProto axisAttr = attr("axis");
+            if (!broadcast || axisAttr == null) return b;
+            if (!(b instanceof Const c)) throw unsupported("broadcast=1 of a computed B onto A is not supported");
+            int rank = a instanceof Const ca ? ca.dims().length : rankOf(a);
+            int start = axis(i("axis", 0), rank);
+            if (start + c.dims().length > rank) {
+                throw unsupported("B of shape " + Arrays.toString(c.dims()) + " does not fit A of rank " + rank + " from axis " + start);
+            }
+            long[] dims = new long[rank - start];
+            Arrays.fill(dims, 1);
+            System.arraycopy(c.dims(), 0, dims, 0, c.dims().length);
+            return c.reshaped(dims);
+        }
+
+        private int rankOf(Value v) {
+            return switch (v) {
+                case Affine af when af.materialized == null -> shape(af.src).rank() - (af.squeezed ? 1 : 0);
+                case PendingLinear l when l.materialized == null -> 2;
+                default -> shape(materialize(v, user())).rank();
+            };
         }
 
         /** The constant as one value per channel of the affine's (logical) tensor, or a clear error. */
@@ -1000,15 +1032,15 @@ public final class OnnxImporter {
             String x = real(0);
             int rank = shape(x).rank();
             long axis = i("axis", 1);
-            int a = axis < 0 ? (int) (axis + rank) : (int) Math.min(axis, Integer.MAX_VALUE);
-            if (a != 1) throw unsupported("axis " + axis + " is not supported (only 1: N×rest)");
-            String n = add(new Flatten(), x);
+            long a = axis < 0 ? axis + rank : axis;
+            if (a < 0 || a > rank) throw unsupported("axis " + axis + " is out of range for rank " + rank);
+            String n = add(new Flatten((int) a), x);
             if (nonNegative.contains(x)) nonNegative.add(n);
         }
 
         private void reshape() {
             Value v = in(0);
-            Const target = constant(1, "shape");
+            Const target = opset < 5 ? shapeAttribute() : constant(1, "shape");
             if (target.isFloat() || target.dims().length != 1) throw unsupported("the shape must be a 1-D int64 constant");
             boolean allowZero = i("allowzero", 0) != 0;
             if (v instanceof Const c) {
@@ -1032,6 +1064,13 @@ public final class OnnxImporter {
             }
             throw unsupported("reshaping " + shape(x) + " to " + Arrays.toString(target.i())
                     + " is not supported (only flattening to [N, -1])");
+        }
+
+        /** Reshape's target shape in opsets 1-4: the attribute 'shape'. */
+        private Const shapeAttribute() {
+            long[] shape = ints("shape", null);
+            if (shape == null) throw unsupported("attribute 'shape' is required (opset " + opset + ")");
+            return new Const(new long[] {shape.length}, null, shape);
         }
 
         /** ONNX Reshape's rules: 0 copies the input dimension (unless allowzero), one -1 is inferred. */
@@ -1189,7 +1228,7 @@ public final class OnnxImporter {
 
         private void cast() {
             Value v = in(0);
-            long to = i("to", 0);
+            long to = opset < 6 ? castTarget() : i("to", 0);
             ignore("saturate");
             if (v instanceof Const c) {
                 if (to == TensorProto.DataType.FLOAT_VALUE) {
@@ -1209,8 +1248,23 @@ public final class OnnxImporter {
             output(v);
         }
 
+        /** Cast's 'to' in opsets 1-5: the type's name, a string such as "FLOAT". */
+        private long castTarget() {
+            String name = s("to", "");
+            TensorProto.DataType type;
+            try {
+                type = TensorProto.DataType.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw unsupported("attribute 'to' names no ONNX data type: '" + name + "'");
+            }
+            return type.getNumber();
+        }
+
         private void dropout() {
-            if (opset < 12) {
+            if (opset < 7) {
+                requireTestMode();
+                ignore("ratio");
+            } else if (opset < 12) {
                 ignore("ratio", "is_test", "seed");
             } else {
                 ignore("seed");
@@ -1221,6 +1275,13 @@ public final class OnnxImporter {
                 if (has(1)) constant(1, "ratio");
             }
             output(in(0));
+        }
+
+        /** Opsets 1-6 run Dropout and BatchNormalization in training mode unless is_test is set. */
+        private void requireTestMode() {
+            if (i("is_test", 0) == 0) {
+                throw unsupported("is_test=0 (training mode, the default before opset 7) is not supported; inference needs is_test=1");
+            }
         }
 
         private void softmax() {
@@ -1240,7 +1301,9 @@ public final class OnnxImporter {
             Const mean = floats(3, "input_mean");
             Const var = floats(4, "input_var");
             float eps = f("epsilon", 1e-5f);
-            ignore("momentum", "is_test");
+            ignore("momentum");
+            if (opset < 7) requireTestMode();
+            else ignore("is_test");
             if (i("spatial", 1) != 1) throw unsupported("spatial=0 is not supported");
             if (i("training_mode", 0) != 0) throw unsupported("training_mode=1 is not supported (inference only)");
             Shape s = shape(x);
@@ -1289,8 +1352,9 @@ public final class OnnxImporter {
             float value;
             int rank = shape(x).rank();
             if (opset < 11) {
-                pads = ints("pads", null);
-                if (pads == null) throw unsupported("attribute 'pads' is required");
+                String attribute = opset < 2 ? "paddings" : "pads";
+                pads = ints(attribute, null);
+                if (pads == null) throw unsupported("attribute '" + attribute + "' is required");
                 value = f("value", 0f);
             } else {
                 Const p = constant(1, "pads");

@@ -282,6 +282,25 @@ class OnnxImporterTest {
         graphError(model(13, g), "reshape", "Reshape", "only flattening");
     }
 
+    /** ONNX's Flatten at every axis of a 2×3×4×5 input: rows = product of the dimensions before it, columns the rest. */
+    @Test
+    void flattenAtEveryAxis() throws Exception {
+        int[][] expected = {{1, 120}, {2, 60}, {6, 20}, {24, 5}, {120, 1}};
+        for (int axis = -4; axis <= 4; axis++) {
+            GraphProto.Builder g = GraphProto.newBuilder().addInput(value("x", 2, 3, 4, 5))
+                    .addNode(node("Flatten", "flat", List.of("x"), List.of("y"), integer("axis", axis)))
+                    .addOutput(value("y", 1, 1));
+            Graph graph = load(model(13, g));
+            int a = axis < 0 ? axis + 4 : axis;
+            assertEquals(new Flatten(a), graph.node("flat").op(), "axis " + axis);
+            assertEquals(Shape.of(expected[a]), graph.output("y").shape(), "axis " + axis);
+        }
+        GraphProto.Builder g = GraphProto.newBuilder().addInput(value("x", 2, 3, 4, 5))
+                .addNode(node("Flatten", "flat", List.of("x"), List.of("y"), integer("axis", 5)))
+                .addOutput(value("y", 1, 1));
+        graphError(model(13, g), "node 'flat' (Flatten)", "axis 5 is out of range for rank 4");
+    }
+
     /**
      * auto_pad SAME_UPPER / SAME_LOWER as ONNX defines them: output ceil(input / stride), the total padding
      * (out − 1)·stride + (k − 1)·dilation + 1 − input split evenly, the odd pixel at the end (UPPER) or start (LOWER);
@@ -367,7 +386,7 @@ class OnnxImporterTest {
         g.setInput(0, value("x", 1, 3, "H", 8));
         graphError(model(13, g), "graph input 'x'", "symbolic ('H')");
 
-        graphError(model(6, small()), "opset 6");
+        graphError(model(0, small()), "opset 0");
         graphError(model(23, small()), "opset 23");
 
         g = small();
