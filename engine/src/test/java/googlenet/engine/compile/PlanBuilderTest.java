@@ -191,7 +191,7 @@ class PlanBuilderTest {
         String x = b.input("x", Shape.of(2, 3, 4, 5));
         b.output("rows", b.add("rows", new Flatten(2), x));
         assertEquals(Shape.of(6, 20), b.shapeOf("rows"));
-        Plan plan = PlanBuilder.build(b.build(), new RecordingBinder());
+        Plan plan = PlanBuilder.build(b.build(), new RecordingBinder()).plan();
         assertEquals(Shape.of(6, 20), plan.outputs().get("rows").shape());
 
         GraphBuilder c = new GraphBuilder("t");

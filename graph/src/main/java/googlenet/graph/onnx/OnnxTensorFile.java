@@ -31,7 +31,7 @@ public final class OnnxTensorFile {
             throw new FormatException(source + ": not an ONNX TensorProto (" + e.getMessage() + ")", e);
         }
         if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new FormatException(source + ": data type " + OnnxImporter.dataTypeName(t.getDataType()) + ", expected FLOAT");
+            throw new FormatException(source + ": data type " + TensorDecoder.dataTypeName(t.getDataType()) + ", expected FLOAT");
         }
         if (t.getDimsCount() == 0) throw new FormatException(source + ": a scalar; expected a tensor of rank ≥ 1");
         int[] dims = new int[t.getDimsCount()];
