@@ -119,9 +119,10 @@ final class Conv2dVector implements Kernel {
 
     Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out, boolean compact) {
         this.compact = compact;
-        if (!supports(g) || Conv2dVectorTiles.C != C) {
+        if (!supports(g)) {
             throw new IllegalArgumentException("vector convolution cannot run " + g);
         }
+        Blocking.requireLanes(Conv2dVectorTiles.C, "vector convolution");
         this.g = g;
         this.in = in;
         this.out = out;
