@@ -13,13 +13,13 @@ public record PixelTiles(int plane, int pixelsPerTile, SpatialTasks tasks) {
         return new PixelTiles(plane, perTile, new SpatialTasks(batch, Math.ceilDiv(plane, perTile), blocks));
     }
 
-    /** The first pixel of task {@code task}. */
-    public int first(int task) {
-        return tasks.part(task) * pixelsPerTile;
+    /** The first pixel of tile {@code part}. */
+    public int first(int part) {
+        return part * pixelsPerTile;
     }
 
-    /** One past the last pixel of task {@code task}. */
-    public int end(int task) {
-        return Math.min(plane, first(task) + pixelsPerTile);
+    /** One past the last pixel of tile {@code part}. */
+    public int end(int part) {
+        return Math.min(plane, first(part) + pixelsPerTile);
     }
 }

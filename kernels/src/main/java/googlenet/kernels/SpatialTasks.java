@@ -5,8 +5,9 @@ package googlenet.kernels;
  * output rows (or of pixels, row-major), numbered by image first, then part, then channel block. The worker pool
  * relies on that order: the calling thread takes tasks from the front and the workers from the back, so at two
  * threads one computes the top rows of every layer and the other the bottom, and each step mostly reads what its own
- * core wrote the step before. The pooling, normalization, ReLU and layout kernels decode their tasks here and nowhere
- * else; the convolutions and the linear layer split their work by other rules (see their classes).
+ * core wrote the step before. Every {@link FamilyKernel} (pooling, normalization, ReLU, linear, softmax, layout) has
+ * its tasks decoded here, by the base class, and nowhere else (the linear layer's as image chunks × output groups); the
+ * convolutions split their work by rules of their own (see their classes).
  */
 public record SpatialTasks(int images, int parts, int blocks) {
     public SpatialTasks {

@@ -4,6 +4,7 @@ import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.SpatialTasks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -113,10 +114,10 @@ public final class Linear {
             this.weights = w.segment;
         }
 
-        /** Output groups × image chunks of {@link #IMAGES}, the group the fastest. */
+        /** Image chunks of {@link #IMAGES} × output groups, the group the fastest. */
         @Override
-        public int taskCount() {
-            return groups * chunks;
+        public SpatialTasks tasks() {
+            return new SpatialTasks(chunks, 1, groups);
         }
 
         @Override

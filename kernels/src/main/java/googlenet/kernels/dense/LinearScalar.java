@@ -22,12 +22,10 @@ final class LinearScalar extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int chunk, int part, int g) {
         int c = Blocking.LANES;
         int width = GROUP * c;
-        int g = task % p.groups;
-        int n0 = task / p.groups * IMAGES;
+        int n0 = chunk * IMAGES;
         int n1 = Math.min(p.in.batch(), n0 + IMAGES);
         long wGroup = (long) g * p.k * width * Float.BYTES;
         for (int n = n0; n < n1; n++) {

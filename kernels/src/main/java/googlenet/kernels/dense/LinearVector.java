@@ -29,10 +29,8 @@ final class LinearVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
-        int g = task % p.groups;
-        int n0 = task / p.groups * IMAGES;
+    protected void run(MemorySegment arena, Params p, int chunk, int part, int g) {
+        int n0 = chunk * IMAGES;
         int n1 = Math.min(p.in.batch(), n0 + IMAGES);
         if (n1 - n0 == IMAGES) {
             tile4(arena, g, n0);

@@ -21,12 +21,9 @@ final class ReluVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
-        int block = p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         long vec = (long) Blocking.LANES * Float.BYTES;
         long from = p0 * vec;
         long to = p1 * vec;

@@ -4,6 +4,7 @@ import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
 import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.SpatialTasks;
 
 /**
  * Softmax over the channels of an NCHWc tensor with H = W = 1 (features as [N][F padded]), as
@@ -36,8 +37,8 @@ public final class Softmax {
     /** The tensors, checked: one task per image. */
     record Params(BlockedTensor in, BlockedTensor out) implements FamilyKernel.Shape {
         @Override
-        public int taskCount() {
-            return in.batch();
+        public SpatialTasks tasks() {
+            return new SpatialTasks(in.batch(), 1, 1);
         }
 
         @Override

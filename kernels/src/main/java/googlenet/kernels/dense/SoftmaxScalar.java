@@ -15,11 +15,11 @@ final class SoftmaxScalar extends FamilyKernel<Softmax.Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int n) {
+    protected void run(MemorySegment arena, Softmax.Params p, int n, int part, int block) {
         // With H = W = 1 an image's blocks are contiguous: feature j at base + 4j.
-        long src = shape.in().at(n, 0, 0, 0);
-        long dst = shape.out().at(n, 0, 0, 0);
-        int classes = shape.in().channels();
+        long src = p.in().at(n, 0, 0, 0);
+        long dst = p.out().at(n, 0, 0, 0);
+        int classes = p.in().channels();
         float max = maxOf(arena, src, 0, classes, Float.NEGATIVE_INFINITY);
         double sum = 0.0;
         for (int j = 0; j < classes; j++) {

@@ -19,13 +19,11 @@ final class ChannelCopyScalar extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int touched) {
         int c = Blocking.LANES;
-        int block = p.firstBlock + p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int block = p.firstBlock + touched;
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         long pixelStride = p.dst.pixelStride();
         for (int lane = 0; lane < c; lane++) {
             int ch = block * c + lane;

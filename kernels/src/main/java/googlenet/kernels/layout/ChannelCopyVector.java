@@ -24,13 +24,11 @@ final class ChannelCopyVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int touched) {
         int c = Blocking.LANES;
-        int block = p.firstBlock + p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int block = p.firstBlock + touched;
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         long pixelStride = p.dst.pixelStride();
         int base = block * c;
         // Destination lane l takes source channel base + l - k: blocks s0 and s0 + 1 from lane r on.

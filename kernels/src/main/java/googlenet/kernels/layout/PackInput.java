@@ -68,8 +68,8 @@ public final class PackInput {
         }
 
         @Override
-        public int taskCount() {
-            return tasks.count();
+        public SpatialTasks tasks() {
+            return tasks;
         }
 
         @Override
@@ -78,14 +78,14 @@ public final class PackInput {
                     + "c";
         }
 
-        /** The first row of task {@code task}'s chunk. */
-        int firstRow(int task) {
-            return (int) ((long) tasks.part(task) * dst.height() / rowChunks);
+        /** The first row of row chunk {@code part}. */
+        int firstRow(int part) {
+            return (int) ((long) part * dst.height() / rowChunks);
         }
 
-        /** One past the last row of task {@code task}'s chunk. */
-        int endRow(int task) {
-            return (int) ((long) (tasks.part(task) + 1) * dst.height() / rowChunks);
+        /** One past the last row of row chunk {@code part}. */
+        int endRow(int part) {
+            return (int) ((long) (part + 1) * dst.height() / rowChunks);
         }
 
         /** Real channels of {@code block}. */

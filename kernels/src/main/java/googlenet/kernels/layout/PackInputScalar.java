@@ -20,24 +20,22 @@ final class PackInputScalar extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        pack(shape, arena, task);
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
+        pack(p, arena, n, part, block);
     }
 
     /**
      * Pixel by pixel, so the few input planes are read as streams; a partial block's padding lanes are written
      * as zeros in the same pass (no slice of the arena: a slice is an object that C2 may fail to eliminate).
      */
-    static void pack(Params p, MemorySegment arena, int task) {
+    static void pack(Params p, MemorySegment arena, int n, int part, int block) {
         BlockedTensor dst = p.dst;
         int c = Blocking.LANES;
-        int block = p.tasks.block(task);
-        int y0 = p.firstRow(task);
-        int n = p.tasks.image(task);
+        int y0 = p.firstRow(part);
         int real = p.real(block);
         long planeBytes = p.planeBytes();
         long pixelStride = dst.pixelStride();
-        long pixels = (long) (p.endRow(task) - y0) * dst.width();
+        long pixels = (long) (p.endRow(part) - y0) * dst.width();
         long out = dst.at(n, block, y0, 0);
         long src = p.source(n, block, y0);
         for (long x = 0; x < pixels; x++, out += pixelStride, src += Float.BYTES) {

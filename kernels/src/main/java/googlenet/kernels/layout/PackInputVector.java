@@ -73,19 +73,16 @@ final class PackInputVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         if (!arena.isNative() || arena.byteSize() < p.arenaBytes) {
             throw new IllegalArgumentException("pack needs native memory of at least " + p.arenaBytes
                     + " bytes (its source and destination); got " + (arena.isNative() ? "" : "a heap segment of ")
                     + arena.byteSize() + " bytes");
         }
-        int block = p.tasks.block(task);
-        int y0 = p.firstRow(task);
-        int n = p.tasks.image(task);
-        long pixels = (long) (p.endRow(task) - y0) * p.dst.width();
+        int y0 = p.firstRow(part);
+        long pixels = (long) (p.endRow(part) - y0) * p.dst.width();
         if (pixels < C) {
-            PackInputScalar.pack(shape, arena, task);
+            PackInputScalar.pack(p, arena, n, part, block);
             return;
         }
         int real = p.real(block);

@@ -20,11 +20,6 @@ public final class UnpackOutput extends FamilyKernel<UnpackOutput.Params> {
     /** The source and the destination, checked, and the task split. */
     record Params(BlockedTensor src, long dstOffset, SpatialTasks tasks) implements FamilyKernel.Shape {
         @Override
-        public int taskCount() {
-            return tasks.count();
-        }
-
-        @Override
         public String describe() {
             return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
                     + " → NCHW";
@@ -53,12 +48,10 @@ public final class UnpackOutput extends FamilyKernel<UnpackOutput.Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
-        BlockedTensor src = shape.src();
-        long dstOffset = shape.dstOffset();
-        int block = shape.tasks().block(task);
-        int n = shape.tasks().image(task);
+        BlockedTensor src = p.src();
+        long dstOffset = p.dstOffset();
         int channels = src.channels();
         int plane = src.height() * src.width();
         long pixelStride = src.pixelStride();

@@ -5,6 +5,7 @@ import googlenet.kernels.Blocking;
 import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
 import googlenet.kernels.PixelTiles;
+import googlenet.kernels.SpatialTasks;
 
 /**
  * Per-channel affine map over NCHWc tensors, {@code y = fma(x, scale[ch], shift[ch])} with optional fused ReLU:
@@ -99,8 +100,8 @@ public final class ChannelAffine {
         }
 
         @Override
-        public int taskCount() {
-            return tiles.tasks().count();
+        public SpatialTasks tasks() {
+            return tiles.tasks();
         }
 
         @Override

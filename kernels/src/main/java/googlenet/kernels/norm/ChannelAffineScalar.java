@@ -19,15 +19,12 @@ final class ChannelAffineScalar extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
-        int block = p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
         long src = p.in.at(n, block, 0, 0);
         long dst = p.out.at(n, block, 0, 0);
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         for (int q = p0; q < p1; q++) {
             long off = (long) q * c * Float.BYTES;
             for (int lane = 0; lane < c; lane++) {

@@ -24,14 +24,11 @@ final class ChannelAffineVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
-        int block = p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
         long pixelStride = p.in.pixelStride();
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         long src = p.in.at(n, block, 0, 0) + p0 * pixelStride;
         long dst = p.out.at(n, block, 0, 0) + p0 * pixelStride;
         FloatVector scale = FloatVector.fromArray(S, p.scale, block * c);

@@ -5,6 +5,7 @@ import googlenet.kernels.Blocking;
 import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
 import googlenet.kernels.PixelTiles;
+import googlenet.kernels.SpatialTasks;
 
 
 /**
@@ -91,8 +92,8 @@ public final class Lrn {
         }
 
         @Override
-        public int taskCount() {
-            return tiles.tasks().count();
+        public SpatialTasks tasks() {
+            return tiles.tasks();
         }
 
         @Override

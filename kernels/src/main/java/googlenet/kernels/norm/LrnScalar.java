@@ -19,10 +19,7 @@ final class LrnScalar extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
-        int block = p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
         int channels = p.in.channels();
         long blockStride = p.in.blockStride();
@@ -30,8 +27,8 @@ final class LrnScalar extends FamilyKernel<Params> {
         long inImage = p.in.at(n, 0, 0, 0);
         long outBase = p.out.at(n, block, 0, 0);
         double scale = (double) p.alpha / p.size;
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         for (int lane = 0; lane < c; lane++) {
             int ch = block * c + lane;
             if (ch >= channels) {

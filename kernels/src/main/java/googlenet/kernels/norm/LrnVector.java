@@ -24,11 +24,8 @@ final class LrnVector extends FamilyKernel<Params> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        Params p = shape;
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
-        int block = p.tiles.tasks().block(task);
-        int n = p.tiles.tasks().image(task);
         long blockStride = p.in.blockStride();
         long pixelStride = p.in.pixelStride();
         long cur = p.in.at(n, block, 0, 0);
@@ -43,8 +40,8 @@ final class LrnVector extends FamilyKernel<Params> {
         FloatVector zero = FloatVector.zero(S);
         int real = Math.min(c, p.in.channels() - block * c);
         VectorMask<Float> realLanes = S.indexInRange(0, real);
-        int p0 = p.tiles.first(task);
-        int p1 = p.tiles.end(task);
+        int p0 = p.tiles.first(part);
+        int p1 = p.tiles.end(part);
         for (int q = p0; q < p1; q++) {
             long at = cur + q * pixelStride;
             FloatVector x = FloatVector.fromMemorySegment(S, arena, at, ORDER);

@@ -23,10 +23,7 @@ final class AdaptiveAvgPoolVector extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        PoolShape g = shape;
-        int block = g.tasks().block(task);
-        int n = g.tasks().image(task);
+    protected void run(MemorySegment arena, PoolShape g, int n, int part, int block) {
         BlockedTensor in = g.in();
         BlockedTensor out = g.out();
         int h = in.height();
@@ -36,8 +33,8 @@ final class AdaptiveAvgPoolVector extends FamilyKernel<PoolShape> {
         long rowStride = in.rowStride();
         long pixelStride = in.pixelStride();
         long inBase = in.at(n, block, 0, 0);
-        int oy1 = g.endRow(task);
-        for (int oy = g.firstRow(task); oy < oy1; oy++) {
+        int oy1 = g.endRow(part);
+        for (int oy = g.firstRow(part); oy < oy1; oy++) {
             int y0 = Math.floorDiv(oy * h, outH);
             int y1 = Math.ceilDiv((oy + 1) * h, outH);
             for (int ox = 0; ox < outW; ox++) {

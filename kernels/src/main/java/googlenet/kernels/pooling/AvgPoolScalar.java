@@ -24,11 +24,8 @@ final class AvgPoolScalar extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
         PoolWindow g = this.g;
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         int h = in.height();
@@ -37,8 +34,8 @@ final class AvgPoolScalar extends FamilyKernel<PoolShape> {
         long pixelStride = in.pixelStride();
         long inBase = in.at(n, block, 0, 0);
         int real = PoolSupport.realLanes(in.channels(), block);
-        int oy1 = s.endRow(task);
-        for (int oy = s.firstRow(task); oy < oy1; oy++) {
+        int oy1 = s.endRow(part);
+        for (int oy = s.firstRow(part); oy < oy1; oy++) {
             int hStart = oy * g.strideH() - g.padTop();
             int hEnd = Math.min(hStart + g.kernelH(), h + g.padBottom());
             int poolH = Math.max(hEnd - hStart, 0);

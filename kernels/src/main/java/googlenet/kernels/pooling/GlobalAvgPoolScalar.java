@@ -19,13 +19,10 @@ final class GlobalAvgPoolScalar extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         boolean relu = s.relu();
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         int plane = in.height() * in.width();
         long src = in.at(n, block, 0, 0);
         long dst = out.at(n, block, 0, 0);

@@ -23,13 +23,10 @@ final class GlobalAvgPoolVector extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         boolean relu = s.relu();
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         int plane = in.height() * in.width();
         long p = in.at(n, block, 0, 0);
         long pixelStride = in.pixelStride();

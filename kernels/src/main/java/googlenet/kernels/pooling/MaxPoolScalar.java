@@ -23,11 +23,8 @@ final class MaxPoolScalar extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
         PoolWindow g = this.g;
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         int h = in.height();
@@ -38,8 +35,8 @@ final class MaxPoolScalar extends FamilyKernel<PoolShape> {
         long inBase = in.at(n, block, 0, 0);
         int real = PoolSupport.realLanes(in.channels(), block);
         int floorKey = key(s.relu() ? 0f : Float.NEGATIVE_INFINITY);
-        int oy1 = s.endRow(task);
-        for (int oy = s.firstRow(task); oy < oy1; oy++) {
+        int oy1 = s.endRow(part);
+        for (int oy = s.firstRow(part); oy < oy1; oy++) {
             int hStart = Math.max(oy * g.strideH() - g.padTop(), 0);
             int hEnd = Math.min(oy * g.strideH() - g.padTop() + g.kernelH(), h);
             for (int ox = 0; ox < outW; ox++) {

@@ -58,11 +58,11 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
     }
 
     @Override
-    public void run(MemorySegment arena, int task) {
+    protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
         if (clamped) {
-            runClamped3x3(arena, task);
+            runClamped3x3(arena, s, n, part, block);
         } else {
-            runGeneral(arena, task);
+            runGeneral(arena, s, n, part, block);
         }
     }
 
@@ -73,16 +73,13 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
      * input rows) one call of a loop without data-dependent branches. Through {@link #ALL} at absolute
      * addresses, checked once per task.
      */
-    private void runClamped3x3(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    private void runClamped3x3(MemorySegment arena, PoolShape s, int n, int part, int block) {
         PoolWindow g = this.g;
         if (!arena.isNative() || arena.byteSize() < arenaBytes) {
             throw new IllegalArgumentException("max-pool needs native memory of at least " + arenaBytes
                     + " bytes (its input and output); got " + (arena.isNative() ? "" : "a heap segment of ")
                     + arena.byteSize() + " bytes");
         }
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         int h = in.height();
@@ -93,8 +90,8 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
         long inBase = base + in.at(n, block, 0, 0);
         float floor = s.relu() ? 0f : Float.NEGATIVE_INFINITY;
         int floorKey = key(floor);
-        int oy0 = s.firstRow(task);
-        int oy1 = s.endRow(task);
+        int oy0 = s.firstRow(part);
+        int oy1 = s.endRow(part);
         for (int oy = oy0; oy < oy1; oy++) {
             int top = oy * g.strideH() - g.padTop();
             int hStart = Math.max(top, 0);
@@ -257,11 +254,8 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
     }
 
     /** Any window: the general loop, with an unrolled path for 3×3 windows wholly inside the input. */
-    private void runGeneral(MemorySegment arena, int task) {
-        PoolShape s = shape;
+    private void runGeneral(MemorySegment arena, PoolShape s, int n, int part, int block) {
         PoolWindow g = this.g;
-        int block = s.tasks().block(task);
-        int n = s.tasks().image(task);
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
         int h = in.height();
@@ -273,8 +267,8 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
         long outPixel = out.pixelStride();
         float floor = s.relu() ? 0f : Float.NEGATIVE_INFINITY;
         FloatVector low = FloatVector.broadcast(S, floor);
-        int oy1 = s.endRow(task);
-        for (int oy = s.firstRow(task); oy < oy1; oy++) {
+        int oy1 = s.endRow(part);
+        for (int oy = s.firstRow(part); oy < oy1; oy++) {
             int hStart = Math.max(oy * g.strideH() - g.padTop(), 0);
             int hEnd = Math.min(oy * g.strideH() - g.padTop() + g.kernelH(), h);
             long dst = out.at(n, block, oy, 0);

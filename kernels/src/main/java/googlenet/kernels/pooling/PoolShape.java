@@ -28,19 +28,14 @@ record PoolShape(String what, BlockedTensor in, BlockedTensor out, boolean relu,
                 new SpatialTasks(in.batch(), Math.ceilDiv(out.height(), rowsPerTile), in.blocks()));
     }
 
-    /** The first output row of task {@code task}. */
-    int firstRow(int task) {
-        return tasks.part(task) * rowsPerTile;
+    /** The first output row of row tile {@code part}. */
+    int firstRow(int part) {
+        return part * rowsPerTile;
     }
 
-    /** One past the last output row of task {@code task}. */
-    int endRow(int task) {
-        return Math.min(out.height(), (tasks.part(task) + 1) * rowsPerTile);
-    }
-
-    @Override
-    public int taskCount() {
-        return tasks.count();
+    /** One past the last output row of row tile {@code part}. */
+    int endRow(int part) {
+        return Math.min(out.height(), (part + 1) * rowsPerTile);
     }
 
     /** The family's words and the shapes: "maxpool 3×3 … 64×112×112 → 56×56 +relu". */
