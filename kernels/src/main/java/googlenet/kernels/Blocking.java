@@ -20,6 +20,17 @@ public final class Blocking {
         return "scalar fallback (" + KernelProvider.choice().reason() + "), blocks of " + LANES + " channels";
     }
 
+    /**
+     * For a vector kernel, before it runs: throws unless its species (the preferred one, a constant of the kernel's
+     * class), {@code speciesLanes} floats wide, is one channel block.
+     */
+    public static void requireLanes(int speciesLanes, String kernel) {
+        if (speciesLanes != LANES) {
+            throw new IllegalStateException(kernel + ": the vector species has " + speciesLanes
+                    + " lanes, the channel block " + LANES);
+        }
+    }
+
     /** Number of channel blocks holding {@code channels} channels (the last one zero-padded). */
     public static int blocks(int channels) {
         return (channels + LANES - 1) / LANES;

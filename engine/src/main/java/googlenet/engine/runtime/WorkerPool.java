@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The model's threads. A step's tasks are handed out from both ends of its task list: the calling thread takes them
  * from the front, the {@code threads - 1} workers from the back, until the two meet; which thread runs a task never
  * changes what it computes. The spatial kernels (conv, pooling, LRN, layout) order their tasks by image and rows
- * first, so at two threads the caller keeps computing the top of every layer and the worker the bottom: a step mostly
+ * first (decoded in one place, {@code googlenet.kernels.SpatialTasks}, but for conv's own split), so at two threads the caller keeps computing the top of every layer and the worker the bottom: a step mostly
  * reads what its own core wrote the step before (in its L2), where with one shared counter about half of each step's
  * input came from the other core. (Exceptions, where reading the other core's rows costs less than what they save: a
  * convolution whose weights outweigh its input image goes by output group first, and a Winograd layer whose tiles do

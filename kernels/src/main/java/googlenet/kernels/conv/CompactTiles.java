@@ -33,7 +33,7 @@ final class CompactTiles {
      * inside; a one-pixel tile on whole blocks sums the even and the odd channel steps in two chains (from the bias and
      * from −0) and adds them at the end, as the generated one does.
      */
-    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out, long[] runs,
+    static void tile(TileConstants k, int code, MemorySegment arena, long in, long w, long bias, long out, long[] runs,
                      long pairIn, long pairOut) {
         in += arena.address();
         out += arena.address();

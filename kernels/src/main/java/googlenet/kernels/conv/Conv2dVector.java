@@ -28,35 +28,28 @@ final class Conv2dVector implements Kernel {
     /** At most this many tasks per convolution. */
     private static final int MAX_TASKS = 64;
 
-    // Read by the tiles.
-    final MemorySegment weights;
+    /** What the tiles read besides their arguments. */
+    private final TileConstants tiles;
     /**
-     * {@code weights.address()}, read as a field by the tiles: the weights may be native memory or a mapped file (the
-     * engine's weight cache), and a tile calling {@code address()} on both kinds went back to the interpreter once C2
-     * had compiled it for one.
+     * The weights the tiles read by address: held here so that a dense copy (see the constructor), in an automatic
+     * arena, lives as long as the kernel.
      */
-    final long weightsAddress;
+    private final MemorySegment weights;
     /** Bytes from one tap's weights to the next: c × c floats, or last × c when repacked densely (see below). */
-    final long tapBytes;
-    final long weightBlockStride;
-    final long weightInBlockStride;
-    final long inBlockStride;
-    final long inRowStride;
-    /**
-     * Bytes from an input pixel to the next and from a channel to the next: c floats and one (NCHWc), or one and a
-     * plane (plain NCHW). The partial tiles read them; the full tiles use the blocked constants.
-     */
-    final long inPixelBytes;
-    final long inChannelBytes;
-    final long outBlockStride;
-    final int kernelW;
+    private final long tapBytes;
+    private final long weightBlockStride;
+    private final long weightInBlockStride;
+    private final long inBlockStride;
+    private final long inRowStride;
+    /** Bytes from an input pixel to the next: c floats (NCHWc) or one (plain NCHW). */
+    private final long inPixelBytes;
+    private final long outBlockStride;
+    private final int kernelW;
     /** From a pixel's input to the one of the pixel one output row below, and the same for the output. */
     private final long pairInStride;
     private final long pairOutStride;
-    final int inBlocks;
-    final int lastBlockChannels;
-    /** The tiles store {@code max(sum, floor)}: 0 for ReLU, −∞ (the identity, even for −0 and NaN) otherwise. */
-    final float floor;
+    private final int inBlocks;
+    private final int lastBlockChannels;
     private final boolean relu;
     /**
      * Whether the tiles loop over the real channels only: for a single partial input block (the RGB stem) and for plain
@@ -119,15 +112,15 @@ final class Conv2dVector implements Kernel {
 
     Conv2dVector(ConvGeometry g, PackedConvWeights w, boolean relu, ConvInput in, BlockedTensor out, boolean compact) {
         this.compact = compact;
-        if (!supports(g) || Conv2dVectorTiles.C != C) {
+        if (!supports(g)) {
             throw new IllegalArgumentException("vector convolution cannot run " + g);
         }
+        Blocking.requireLanes(Conv2dVectorTiles.C, "vector convolution");
         this.g = g;
         this.in = in;
         this.out = out;
         this.arenaBytes = Math.max(in.end(), out.end());
         this.relu = relu;
-        this.floor = relu ? 0f : Float.NEGATIVE_INFINITY;
         this.inBlocks = in.blocks();
         this.lastBlockChannels = in.channels() - (inBlocks - 1) * C;
         this.partial = inBlocks == 1 && (lastBlockChannels != C || in.plain());
@@ -161,12 +154,12 @@ final class Conv2dVector implements Kernel {
             this.weightBlockStride = w.blockOffset(1, 0, 0, 0);
             this.weightInBlockStride = w.blockOffset(0, 1, 0, 0);
         }
-        this.weightsAddress = weights.address();
         this.inBlockStride = in.blockStride();
         this.inRowStride = in.rowStride();
         this.inPixelBytes = in.pixelBytes();
-        this.inChannelBytes = in.channelBytes();
         this.outBlockStride = out.blockStride();
+        this.tiles = new TileConstants(weights.address(), weightBlockStride, inPixelBytes, in.channelBytes(),
+                outBlockStride, lastBlockChannels, relu ? 0f : Float.NEGATIVE_INFINITY);
         this.kernelW = g.kernelW();
         this.pairInStride = in.rowStride() * g.strideH();
         this.pairOutStride = out.rowStride();
@@ -416,7 +409,7 @@ final class Conv2dVector implements Kernel {
         checkArena(arena);
         int kh = g.kernelH();
         int kw = g.kernelW();
-        Conv2dVectorTiles.tile(this, code, arena, in.offset(), 0, biasOffset, out.offset(), runs[runKey(0, kh, 0, kw)],
+        Conv2dVectorTiles.tile(tiles, code, arena, in.offset(), 0, biasOffset, out.offset(), runs[runKey(0, kh, 0, kw)],
                 pairInStride, pairOutStride);
     }
 
@@ -498,9 +491,9 @@ final class Conv2dVector implements Kernel {
     private void tile(int code, MemorySegment arena, long in, long w, long bias, long out, long[] taps, long pairIn,
                       long pairOut) {
         if (compact) {
-            CompactTiles.tile(this, code, arena, in, w, bias, out, taps, pairIn, pairOut);
+            CompactTiles.tile(tiles, code, arena, in, w, bias, out, taps, pairIn, pairOut);
         } else {
-            Conv2dVectorTiles.tile(this, code, arena, in, w, bias, out, taps, pairIn, pairOut);
+            Conv2dVectorTiles.tile(tiles, code, arena, in, w, bias, out, taps, pairIn, pairOut);
         }
     }
 

@@ -91,8 +91,9 @@ final class Conv2dVectorTiles {
      * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},
      * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).
      * A pair's second pixel is {@code pairIn} and {@code pairOut} bytes after its first; other tiles ignore them.
+     * {@code k} holds the convolution's constants: the weights' address, the strides, the epilogue's floor.
      */
-    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,
+    static void tile(TileConstants k, int code, MemorySegment arena, long in, long w, long bias, long out,
                      long[] runs, long pairIn, long pairOut) {
         in += arena.address();
         out += arena.address();
@@ -175,7 +176,7 @@ final class Conv2dVectorTiles {
         }
     }
 
-    private static void tile1x12s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x12s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -249,7 +250,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x11s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -320,7 +321,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x6s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x6s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -376,7 +377,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
-    private static void tile1x5s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x5s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -429,7 +430,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
-    private static void tile1x1s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x1s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -476,7 +477,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_0).intoMemorySegment(a, out, NO);
     }
 
-    private static void tile2x10s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x10s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -569,7 +570,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x9s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -657,7 +658,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x4s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x4s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -720,7 +721,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
-    private static void tile2x3s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x3s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -778,7 +779,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
-    private static void tile2x1s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x1s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -835,7 +836,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
     }
 
-    private static void tile3x6s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x6s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -924,7 +925,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x5s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1006,7 +1007,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x3s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x3s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1074,7 +1075,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
-    private static void tile3x2s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x2s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1135,7 +1136,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
-    private static void tile3x1s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x1s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1201,7 +1202,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
-    private static void tile4x5s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x5s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1297,7 +1298,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x4s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1384,7 +1385,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x2s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x2s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1453,7 +1454,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
-    private static void tile4x1s1(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x1s1(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1528,7 +1529,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
-    private static void tile1x12s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x12s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1602,7 +1603,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x11s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1673,7 +1674,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x6s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x6s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1729,7 +1730,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
-    private static void tile1x5s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x5s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1782,7 +1783,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
-    private static void tile2x10s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x10s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1875,7 +1876,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x9s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -1963,7 +1964,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x4s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x4s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2026,7 +2027,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
-    private static void tile2x3s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x3s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2084,7 +2085,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
-    private static void tile3x6s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x6s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2173,7 +2174,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x5s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2255,7 +2256,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x3s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x3s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2323,7 +2324,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
-    private static void tile3x2s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x2s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2384,7 +2385,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
-    private static void tile4x5s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x5s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2480,7 +2481,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x4s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2567,7 +2568,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x2s2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x2s2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2636,7 +2637,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
-    private static void tile1x12s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x12s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2713,7 +2714,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x11s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2787,7 +2788,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x6s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x6s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2846,7 +2847,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
-    private static void tile1x5s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x5s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2902,7 +2903,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
-    private static void tile1x1s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x1s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -2946,7 +2947,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_0).intoMemorySegment(a, out, NO);
     }
 
-    private static void tile2x10s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x10s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3042,7 +3043,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x9s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3133,7 +3134,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x4s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x4s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3199,7 +3200,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
-    private static void tile2x3s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x3s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3260,7 +3261,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
-    private static void tile2x1s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x1s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3311,7 +3312,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_0).intoMemorySegment(a, out + ob, NO);
     }
 
-    private static void tile3x6s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x6s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3403,7 +3404,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x5s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3488,7 +3489,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x3s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x3s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3559,7 +3560,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
-    private static void tile3x2s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x2s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3623,7 +3624,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
-    private static void tile3x1s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x1s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3680,7 +3681,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_0).intoMemorySegment(a, out + 2 * ob, NO);
     }
 
-    private static void tile4x5s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x5s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3779,7 +3780,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x4s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3869,7 +3870,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x2s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x2s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -3941,7 +3942,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
-    private static void tile4x1s1p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x1s1p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4004,7 +4005,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_0).intoMemorySegment(a, out + 3 * ob, NO);
     }
 
-    private static void tile1x12s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x12s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4081,7 +4082,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_11).intoMemorySegment(a, out + 11 * PIX, NO);
     }
 
-    private static void tile1x11s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x11s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4155,7 +4156,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_10).intoMemorySegment(a, out + 10 * PIX, NO);
     }
 
-    private static void tile1x6s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x6s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4214,7 +4215,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_5).intoMemorySegment(a, out + 5 * PIX, NO);
     }
 
-    private static void tile1x5s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x5s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4270,7 +4271,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_4).intoMemorySegment(a, out + 4 * PIX, NO);
     }
 
-    private static void tile2x10s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x10s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4366,7 +4367,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_9).intoMemorySegment(a, out + ob + 9 * PIX, NO);
     }
 
-    private static void tile2x9s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x9s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4457,7 +4458,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_8).intoMemorySegment(a, out + ob + 8 * PIX, NO);
     }
 
-    private static void tile2x4s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x4s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4523,7 +4524,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_3).intoMemorySegment(a, out + ob + 3 * PIX, NO);
     }
 
-    private static void tile2x3s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x3s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4584,7 +4585,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_2).intoMemorySegment(a, out + ob + 2 * PIX, NO);
     }
 
-    private static void tile3x6s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x6s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4676,7 +4677,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_5).intoMemorySegment(a, out + 2 * ob + 5 * PIX, NO);
     }
 
-    private static void tile3x5s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x5s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4761,7 +4762,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_4).intoMemorySegment(a, out + 2 * ob + 4 * PIX, NO);
     }
 
-    private static void tile3x3s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x3s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4832,7 +4833,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_2).intoMemorySegment(a, out + 2 * ob + 2 * PIX, NO);
     }
 
-    private static void tile3x2s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x2s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4896,7 +4897,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + 1 * PIX, NO);
     }
 
-    private static void tile4x5s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x5s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -4995,7 +4996,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_4).intoMemorySegment(a, out + 3 * ob + 4 * PIX, NO);
     }
 
-    private static void tile4x4s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x4s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -5085,7 +5086,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_3).intoMemorySegment(a, out + 3 * ob + 3 * PIX, NO);
     }
 
-    private static void tile4x2s2p(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x2s2p(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -5157,7 +5158,7 @@ final class Conv2dVectorTiles {
         floor.max(a3_1).intoMemorySegment(a, out + 3 * ob + 1 * PIX, NO);
     }
 
-    private static void tile1x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile1x1s1r2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs, long pairIn, long pairOut) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -5210,7 +5211,7 @@ final class Conv2dVectorTiles {
         floor.max(a0_1).intoMemorySegment(a, out + pairOut, NO);
     }
 
-    private static void tile2x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile2x1s1r2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs, long pairIn, long pairOut) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -5277,7 +5278,7 @@ final class Conv2dVectorTiles {
         floor.max(a1_1).intoMemorySegment(a, out + ob + pairOut, NO);
     }
 
-    private static void tile3x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile3x1s1r2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs, long pairIn, long pairOut) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;
@@ -5357,7 +5358,7 @@ final class Conv2dVectorTiles {
         floor.max(a2_1).intoMemorySegment(a, out + 2 * ob + pairOut, NO);
     }
 
-    private static void tile4x1s1r2(Conv2dVector k, long in, long w, long bias, long out,
+    private static void tile4x1s1r2(TileConstants k, long in, long w, long bias, long out,
                                 long[] runs, long pairIn, long pairOut) {
         final MemorySegment a = ALL;
         final MemorySegment ws = ALL;

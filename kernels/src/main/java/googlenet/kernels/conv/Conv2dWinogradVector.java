@@ -1,6 +1,7 @@
 package googlenet.kernels.conv;
 
 import googlenet.kernels.BlockedTensor;
+import googlenet.kernels.Blocking;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -26,7 +27,7 @@ final class Conv2dWinogradVector extends Conv2dWinograd {
                          boolean compact) {
         super(g, w, relu, in, out);
         this.compact = compact;
-        if (S.length() != C) throw new IllegalArgumentException("vector Winograd needs " + C + " lanes, the species has " + S.length());
+        Blocking.requireLanes(S.length(), "vector Winograd");
     }
 
     @Override

@@ -2,16 +2,12 @@ package googlenet.kernels.dense;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.SpatialTasks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fully connected layer {@code y[n][o] = bias[o] + Σ_i x[n][i]·W[o][i]} reading an NCHWc input of any H×W, whose
@@ -25,14 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@value #GROUP} output blocks (× 4 images when the batch allows) in registers and streams the group's weights once,
  * broadcasting one input value per k: a GEMV at batch 1, a 4-image GEMM tile at larger batches. Both variants
  * accumulate with one FMA per term, starting from the bias, in increasing k — the same operations, so they agree bit
- * for bit; against the double reference the difference is the float rounding of a K-term sum. Tasks: output groups ×
- * image chunks of 4.
+ * for bit; against the double reference the difference is the float rounding of a K-term sum.
+ * <p>
+ * The factory of {@link LinearScalar} and {@link LinearVector}. Tasks: output groups × image chunks of 4.
  */
 public final class Linear {
     /** Output-channel blocks per packed group (and per register tile). */
     public static final int GROUP = 4;
-    private static final int IMAGES = 4;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Images per task (and per register tile of the vector kernel). */
+    static final int IMAGES = 4;
 
     private Linear() {
     }
@@ -46,12 +43,12 @@ public final class Linear {
      */
     public static Kernel create(BlockedTensor in, BlockedTensor out, PackedLinearWeights w, boolean relu) {
         Params p = new Params(in, out, w, relu);
-        return Blocking.VECTOR ? new VectorLinear(p) : new ScalarLinear(p);
+        return Blocking.VECTOR ? VectorFactory.create(p) : new LinearScalar(p);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, PackedLinearWeights w, boolean relu) {
-        return new ScalarLinear(new Params(in, out, w, relu));
+        return new LinearScalar(new Params(in, out, w, relu));
     }
 
     /** Packs PyTorch's [out][in features] {@code weight} and {@code bias} (or null) into {@code arena}, then {@link #create}. */
@@ -74,7 +71,8 @@ public final class Linear {
         return PackedLinearWeights.pack(in.channels(), in.height(), in.width(), out.channels(), weight, bias, arena);
     }
 
-    private static final class Params {
+    /** What the two kernels share: the tensors and the packed weights, checked, and the task split. */
+    static final class Params implements FamilyKernel.Shape {
         final BlockedTensor in;
         final BlockedTensor out;
         final boolean relu;
@@ -116,226 +114,23 @@ public final class Linear {
             this.weights = w.segment;
         }
 
-        int tasks() {
-            return groups * chunks;
+        /** Image chunks of {@link #IMAGES} × output groups, the group the fastest. */
+        @Override
+        public SpatialTasks tasks() {
+            return new SpatialTasks(chunks, 1, groups);
         }
 
-        String describe(String variant) {
+        @Override
+        public String describe() {
             return "linear " + in.channels() + "×" + in.height() + "×" + in.width() + " → " + outFeatures
-                    + (relu ? " +relu" : "") + " " + variant;
+                    + (relu ? " +relu" : "");
         }
     }
 
-    private static final class ScalarLinear implements Kernel {
-        private final Params p;
-
-        ScalarLinear(Params p) {
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("scalar");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            int c = Blocking.LANES;
-            int width = GROUP * c;
-            int g = task % p.groups;
-            int n0 = task / p.groups * IMAGES;
-            int n1 = Math.min(p.in.batch(), n0 + IMAGES);
-            long wGroup = (long) g * p.k * width * Float.BYTES;
-            for (int n = n0; n < n1; n++) {
-                long x = p.in.at(n, 0, 0, 0);
-                for (int j = 0; j < width; j++) {
-                    int block = g * GROUP + j / c;
-                    if (block >= p.outBlocks) {
-                        break;
-                    }
-                    int o = g * width + j;
-                    float acc = p.bias[o];
-                    long w = wGroup + (long) j * Float.BYTES;
-                    for (int kk = 0; kk < p.k; kk++) {
-                        acc = Math.fma(p.weights.get(FLOAT, w + (long) kk * width * Float.BYTES),
-                                arena.get(FLOAT, x + (long) kk * Float.BYTES), acc);
-                    }
-                    if (o >= p.outFeatures || (p.relu && !(acc > 0 || acc != acc))) {
-                        acc = 0f;
-                    }
-                    arena.set(FLOAT, p.out.at(n, block, 0, 0) + (long) (j % c) * Float.BYTES, acc);
-                }
-            }
-        }
-    }
-
-    /** Only loaded when the Vector API is present. */
-    private static final class VectorLinear implements Kernel {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-        private final Params p;
-
-        VectorLinear(Params p) {
-            if (S.length() != Blocking.LANES) {
-                throw new IllegalStateException("vector species " + S + " does not match block " + Blocking.LANES);
-            }
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("vector " + GROUP + " blocks × " + IMAGES + " images");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            int g = task % p.groups;
-            int n0 = task / p.groups * IMAGES;
-            int n1 = Math.min(p.in.batch(), n0 + IMAGES);
-            if (n1 - n0 == IMAGES) {
-                tile4(arena, g, n0);
-            } else {
-                for (int n = n0; n < n1; n++) {
-                    tile1(arena, g, n);
-                }
-            }
-        }
-
-        private void tile1(MemorySegment arena, int g, int n) {
-            Params p = this.p;
-            MemorySegment weights = p.weights;
-            int c = Blocking.LANES;
-            long vec = (long) c * Float.BYTES;
-            long row = GROUP * vec;
-            int b0 = g * GROUP * c;
-            FloatVector a0 = FloatVector.fromArray(S, p.bias, b0);
-            FloatVector a1 = FloatVector.fromArray(S, p.bias, b0 + c);
-            FloatVector a2 = FloatVector.fromArray(S, p.bias, b0 + 2 * c);
-            FloatVector a3 = FloatVector.fromArray(S, p.bias, b0 + 3 * c);
-            long x = p.in.at(n, 0, 0, 0);
-            long xEnd = x + (long) p.k * Float.BYTES;
-            long w = (long) g * p.k * row;
-            for (; x < xEnd; x += Float.BYTES, w += row) {
-                FloatVector xv = FloatVector.broadcast(S, arena.get(FLOAT, x));
-                a0 = FloatVector.fromMemorySegment(S, weights, w, ORDER).fma(xv, a0);
-                a1 = FloatVector.fromMemorySegment(S, weights, w + vec, ORDER).fma(xv, a1);
-                a2 = FloatVector.fromMemorySegment(S, weights, w + 2 * vec, ORDER).fma(xv, a2);
-                a3 = FloatVector.fromMemorySegment(S, weights, w + 3 * vec, ORDER).fma(xv, a3);
-            }
-            int block = g * GROUP;
-            int live = Math.min(GROUP, p.outBlocks - block);
-            a0.intoMemorySegment(arena, p.out.at(n, block, 0, 0), ORDER);
-            if (live > 1) a1.intoMemorySegment(arena, p.out.at(n, block + 1, 0, 0), ORDER);
-            if (live > 2) a2.intoMemorySegment(arena, p.out.at(n, block + 2, 0, 0), ORDER);
-            if (live > 3) a3.intoMemorySegment(arena, p.out.at(n, block + 3, 0, 0), ORDER);
-            finish(arena, n, n + 1, block, live);
-        }
-
-        private void tile4(MemorySegment arena, int g, int n0) {
-            Params p = this.p;
-            MemorySegment weights = p.weights;
-            int c = Blocking.LANES;
-            long vec = (long) c * Float.BYTES;
-            long row = GROUP * vec;
-            int b0 = g * GROUP * c;
-            FloatVector a00 = FloatVector.fromArray(S, p.bias, b0);
-            FloatVector a01 = FloatVector.fromArray(S, p.bias, b0 + c);
-            FloatVector a02 = FloatVector.fromArray(S, p.bias, b0 + 2 * c);
-            FloatVector a03 = FloatVector.fromArray(S, p.bias, b0 + 3 * c);
-            FloatVector a10 = a00, a11 = a01, a12 = a02, a13 = a03;
-            FloatVector a20 = a00, a21 = a01, a22 = a02, a23 = a03;
-            FloatVector a30 = a00, a31 = a01, a32 = a02, a33 = a03;
-            long x0 = p.in.at(n0, 0, 0, 0);
-            long x1 = p.in.at(n0 + 1, 0, 0, 0);
-            long x2 = p.in.at(n0 + 2, 0, 0, 0);
-            long x3 = p.in.at(n0 + 3, 0, 0, 0);
-            long w = (long) g * p.k * row;
-            for (long off = 0, end = (long) p.k * Float.BYTES; off < end; off += Float.BYTES, w += row) {
-                FloatVector w0 = FloatVector.fromMemorySegment(S, weights, w, ORDER);
-                FloatVector w1 = FloatVector.fromMemorySegment(S, weights, w + vec, ORDER);
-                FloatVector w2 = FloatVector.fromMemorySegment(S, weights, w + 2 * vec, ORDER);
-                FloatVector w3 = FloatVector.fromMemorySegment(S, weights, w + 3 * vec, ORDER);
-                FloatVector xv = FloatVector.broadcast(S, arena.get(FLOAT, x0 + off));
-                a00 = w0.fma(xv, a00);
-                a01 = w1.fma(xv, a01);
-                a02 = w2.fma(xv, a02);
-                a03 = w3.fma(xv, a03);
-                xv = FloatVector.broadcast(S, arena.get(FLOAT, x1 + off));
-                a10 = w0.fma(xv, a10);
-                a11 = w1.fma(xv, a11);
-                a12 = w2.fma(xv, a12);
-                a13 = w3.fma(xv, a13);
-                xv = FloatVector.broadcast(S, arena.get(FLOAT, x2 + off));
-                a20 = w0.fma(xv, a20);
-                a21 = w1.fma(xv, a21);
-                a22 = w2.fma(xv, a22);
-                a23 = w3.fma(xv, a23);
-                xv = FloatVector.broadcast(S, arena.get(FLOAT, x3 + off));
-                a30 = w0.fma(xv, a30);
-                a31 = w1.fma(xv, a31);
-                a32 = w2.fma(xv, a32);
-                a33 = w3.fma(xv, a33);
-            }
-            int block = g * GROUP;
-            int live = Math.min(GROUP, p.outBlocks - block);
-            a00.intoMemorySegment(arena, p.out.at(n0, block, 0, 0), ORDER);
-            a10.intoMemorySegment(arena, p.out.at(n0 + 1, block, 0, 0), ORDER);
-            a20.intoMemorySegment(arena, p.out.at(n0 + 2, block, 0, 0), ORDER);
-            a30.intoMemorySegment(arena, p.out.at(n0 + 3, block, 0, 0), ORDER);
-            if (live > 1) {
-                a01.intoMemorySegment(arena, p.out.at(n0, block + 1, 0, 0), ORDER);
-                a11.intoMemorySegment(arena, p.out.at(n0 + 1, block + 1, 0, 0), ORDER);
-                a21.intoMemorySegment(arena, p.out.at(n0 + 2, block + 1, 0, 0), ORDER);
-                a31.intoMemorySegment(arena, p.out.at(n0 + 3, block + 1, 0, 0), ORDER);
-            }
-            if (live > 2) {
-                a02.intoMemorySegment(arena, p.out.at(n0, block + 2, 0, 0), ORDER);
-                a12.intoMemorySegment(arena, p.out.at(n0 + 1, block + 2, 0, 0), ORDER);
-                a22.intoMemorySegment(arena, p.out.at(n0 + 2, block + 2, 0, 0), ORDER);
-                a32.intoMemorySegment(arena, p.out.at(n0 + 3, block + 2, 0, 0), ORDER);
-            }
-            if (live > 3) {
-                a03.intoMemorySegment(arena, p.out.at(n0, block + 3, 0, 0), ORDER);
-                a13.intoMemorySegment(arena, p.out.at(n0 + 1, block + 3, 0, 0), ORDER);
-                a23.intoMemorySegment(arena, p.out.at(n0 + 2, block + 3, 0, 0), ORDER);
-                a33.intoMemorySegment(arena, p.out.at(n0 + 3, block + 3, 0, 0), ORDER);
-            }
-            finish(arena, n0, n0 + IMAGES, block, live);
-        }
-
-        /**
-         * The epilogue, in place on the stored sums of images [n0, n1) × output blocks [block, block + live): ReLU, and
-         * zeros in the padding lanes of the last block (even if the input held Inf/NaN). It takes no vector: a vector
-         * passed to a call the JIT did not inline is boxed on the heap (C2 stops inlining in a method as large as
-         * tile4 once its node budget runs out), so the tiles store their sums and this reloads them.
-         */
-        private void finish(MemorySegment arena, int n0, int n1, int block, int live) {
-            Params p = this.p;
-            for (int n = n0; n < n1; n++) {
-                for (int b = block; b < block + live; b++) {
-                    long at = p.out.at(n, b, 0, 0);
-                    FloatVector v = FloatVector.fromMemorySegment(S, arena, at, ORDER);
-                    if (p.relu) {
-                        v = v.blend(0f, v.compare(VectorOperators.LE, 0f));
-                    }
-                    int real = p.outFeatures - b * Blocking.LANES;
-                    if (real < Blocking.LANES) {
-                        v = FloatVector.zero(S).blend(v, S.indexInRange(0, real));
-                    }
-                    v.intoMemorySegment(arena, at, ORDER);
-                }
-            }
+    /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
+    private static final class VectorFactory {
+        static Kernel create(Params p) {
+            return new LinearVector(p);
         }
     }
 }

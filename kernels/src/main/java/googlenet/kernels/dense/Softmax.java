@@ -2,10 +2,9 @@ package googlenet.kernels.dense;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
-
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import googlenet.kernels.SpatialTasks;
 
 /**
  * Softmax over the channels of an NCHWc tensor with H = W = 1 (features as [N][F padded]), as
@@ -17,24 +16,35 @@ import java.lang.foreign.ValueLayout;
  * to float once, as the reference does, so the result equals the reference bit for bit. There is no Vector API
  * variant: a double-lane {@code VectorOperators.EXP} version (float→double {@code convertShape}) measured 5× slower
  * than this loop on JDK 25 and allocated, its EXP and conversion intrinsics failing to inline; 1000 classes take
- * ~30 µs here, negligible next to the network. Tasks: one per image.
+ * ~30 µs here, negligible next to the network. The factory of {@link SoftmaxScalar}. Tasks: one per image.
  */
 public final class Softmax {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
     private Softmax() {
     }
 
     /** The softmax kernel: the scalar double kernel whatever {@link Blocking#VECTOR} says (see the class note). */
     public static Kernel create(BlockedTensor in, BlockedTensor out) {
         check(in, out);
-        return new ScalarSoftmax(in, out);
+        return new SoftmaxScalar(new Params(in, out));
     }
 
     /** The scalar kernel (the same as {@link #create}). */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out) {
         check(in, out);
-        return new ScalarSoftmax(in, out);
+        return new SoftmaxScalar(new Params(in, out));
+    }
+
+    /** The tensors, checked: one task per image. */
+    record Params(BlockedTensor in, BlockedTensor out) implements FamilyKernel.Shape {
+        @Override
+        public SpatialTasks tasks() {
+            return new SpatialTasks(in.batch(), 1, 1);
+        }
+
+        @Override
+        public String describe() {
+            return "softmax " + in.channels();
+        }
     }
 
     private static void check(BlockedTensor in, BlockedTensor out) {
@@ -49,56 +59,6 @@ public final class Softmax {
         }
         if (!in.equals(out) && in.offset() < out.end() && out.offset() < in.end()) {
             throw new IllegalArgumentException("softmax output overlaps its input without being the same view");
-        }
-    }
-
-    private static float maxOf(MemorySegment arena, long base, int from, int to, float max) {
-        for (int j = from; j < to; j++) {
-            float v = arena.get(FLOAT, base + (long) j * Float.BYTES);
-            if (v > max || v != v) {
-                max = v;
-            }
-        }
-        return max;
-    }
-
-    private static final class ScalarSoftmax implements Kernel {
-        private final BlockedTensor in;
-        private final BlockedTensor out;
-
-        ScalarSoftmax(BlockedTensor in, BlockedTensor out) {
-            this.in = in;
-            this.out = out;
-        }
-
-        @Override
-        public int tasks() {
-            return in.batch();
-        }
-
-        @Override
-        public String describe() {
-            return "softmax " + in.channels() + " scalar";
-        }
-
-        @Override
-        public void run(MemorySegment arena, int n) {
-            // With H = W = 1 an image's blocks are contiguous: feature j at base + 4j.
-            long src = in.at(n, 0, 0, 0);
-            long dst = out.at(n, 0, 0, 0);
-            int classes = in.channels();
-            float max = maxOf(arena, src, 0, classes, Float.NEGATIVE_INFINITY);
-            double sum = 0.0;
-            for (int j = 0; j < classes; j++) {
-                sum += Math.exp((double) arena.get(FLOAT, src + (long) j * Float.BYTES) - max);
-            }
-            for (int j = 0; j < classes; j++) {
-                double e = Math.exp((double) arena.get(FLOAT, src + (long) j * Float.BYTES) - max);
-                arena.set(FLOAT, dst + (long) j * Float.BYTES, (float) (e / sum));
-            }
-            for (int j = classes; j < Blocking.padded(classes); j++) {
-                arena.set(FLOAT, dst + (long) j * Float.BYTES, 0f);
-            }
         }
     }
 }

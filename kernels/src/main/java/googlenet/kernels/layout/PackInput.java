@@ -2,15 +2,10 @@ package googlenet.kernels.layout;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.SpatialTasks;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packs a plain NCHW float32 tensor that sits in the arena at byte offset {@code srcOffset} (the session copies the
@@ -21,10 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>
  * {@link #create} returns the Vector API kernel when {@link Blocking#VECTOR} and the block is 16 lanes (AVX-512):
  * 16 pixels at a time, one load per real channel, 4 × 4 transposes in registers per group of 4 channels, one store
- * per pixel. Otherwise, and in {@link #createScalar}, the scalar kernel, which the tests compare it with.
+ * per pixel ({@link PackInputVector}). Otherwise, and in {@link #createScalar}, the scalar kernel
+ * ({@link PackInputScalar}), which the tests compare it with.
  */
 public final class PackInput {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** About this many values copied per task at least. */
     private static final int TASK_VALUES = 8192;
 
@@ -39,19 +34,20 @@ public final class PackInput {
     /** Packs NCHW at {@code srcOffset} into {@code dst}: the vector kernel where it applies (see the class note). */
     public static Kernel create(long srcOffset, BlockedTensor dst) {
         Params p = new Params(srcOffset, dst);
-        return Blocking.VECTOR && VectorPack.supported() ? new VectorPack(p) : new ScalarPack(p);
+        return Blocking.VECTOR ? VectorFactory.create(p) : new PackInputScalar(p);
     }
 
     /** The scalar kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(long srcOffset, BlockedTensor dst) {
-        return new ScalarPack(new Params(srcOffset, dst));
+        return new PackInputScalar(new Params(srcOffset, dst));
     }
 
-    /** The shape, the task split, and a task's place. */
-    private static final class Params {
+    /** What the two kernels share: the shape, checked, the task split, and a task's place. */
+    static final class Params implements FamilyKernel.Shape {
         final long srcOffset;
         final BlockedTensor dst;
         final int rowChunks;
+        final SpatialTasks tasks;
         /** Bytes the arena must hold: the source and the destination. */
         final long arenaBytes;
 
@@ -68,33 +64,28 @@ public final class PackInput {
             long values = (long) Math.min(dst.channels(), Blocking.LANES) * dst.height() * dst.width();
             this.rowChunks = (int) Math.clamp(values / TASK_VALUES, 1, dst.height());
             this.arenaBytes = Math.max(srcEnd, dst.end());
+            this.tasks = new SpatialTasks(dst.batch(), rowChunks, dst.blocks());
         }
 
-        int tasks() {
-            return dst.batch() * dst.blocks() * rowChunks;
+        @Override
+        public SpatialTasks tasks() {
+            return tasks;
         }
 
-        String describe(String variant) {
+        @Override
+        public String describe() {
             return "pack NCHW " + dst.channels() + "×" + dst.height() + "×" + dst.width() + " → NCHW" + Blocking.LANES
-                    + "c " + variant;
+                    + "c";
         }
 
-        int block(int task) { // by image, then rows, then channel block (see the worker pool)
-            return task % dst.blocks();
+        /** The first row of row chunk {@code part}. */
+        int firstRow(int part) {
+            return (int) ((long) part * dst.height() / rowChunks);
         }
 
-        int firstRow(int task) {
-            int chunk = task / dst.blocks() % rowChunks;
-            return (int) ((long) chunk * dst.height() / rowChunks);
-        }
-
-        int endRow(int task) {
-            int chunk = task / dst.blocks() % rowChunks;
-            return (int) ((long) (chunk + 1) * dst.height() / rowChunks);
-        }
-
-        int image(int task) {
-            return task / dst.blocks() / rowChunks;
+        /** One past the last row of row chunk {@code part}. */
+        int endRow(int part) {
+            return (int) ((long) (part + 1) * dst.height() / rowChunks);
         }
 
         /** Real channels of {@code block}. */
@@ -111,257 +102,12 @@ public final class PackInput {
             return srcOffset + ((long) n * dst.channels() + (long) block * Blocking.LANES) * planeBytes()
                     + (long) y * dst.width() * Float.BYTES;
         }
-
-        /**
-         * Pixel by pixel, so the few input planes are read as streams; a partial block's padding lanes are written
-         * as zeros in the same pass (no slice of the arena: a slice is an object that C2 may fail to eliminate).
-         */
-        void runScalar(MemorySegment arena, int task) {
-            int c = Blocking.LANES;
-            int block = block(task);
-            int y0 = firstRow(task);
-            int n = image(task);
-            int real = real(block);
-            long planeBytes = planeBytes();
-            long pixelStride = dst.pixelStride();
-            long pixels = (long) (endRow(task) - y0) * dst.width();
-            long out = dst.at(n, block, y0, 0);
-            long src = source(n, block, y0);
-            for (long x = 0; x < pixels; x++, out += pixelStride, src += Float.BYTES) {
-                for (int lane = 0; lane < real; lane++) {
-                    arena.set(FLOAT, out + (long) lane * Float.BYTES, arena.get(FLOAT, src + lane * planeBytes));
-                }
-                for (int lane = real; lane < c; lane++) {
-                    arena.set(FLOAT, out + (long) lane * Float.BYTES, 0f);
-                }
-            }
-        }
     }
 
-    private static final class ScalarPack implements Kernel {
-        private final Params p;
-
-        ScalarPack(Params p) {
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("scalar");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            p.runScalar(arena, task);
-        }
-    }
-
-    /**
-     * Only loaded when the Vector API is present. A task's pixels go 16 at a time (the last group moved back to end
-     * at the last pixel: its overlap is written twice with the same values; a task of fewer than 16 pixels runs the
-     * scalar loop). Channels go 4 at a time: the 4 channel vectors (zero past the real ones) become, after two rounds
-     * of two-vector permutes, 4 vectors of 4 pixels × 4 channels, and one more permute per pixel moves a pixel's 4
-     * values to the lanes of its store. The first group of 4 channels stores whole pixels (zeros in the other lanes,
-     * so the padding lanes of a block of ≤ 4 real channels cost nothing extra); further groups store their 4 lanes
-     * under a mask.
-     * <p>
-     * Reads and writes through one constant segment spanning all memory, at absolute addresses, as the conv tiles do
-     * (see {@code Conv2dVectorTiles.ALL}): C2 then knows the segment's class exactly. {@link #run} checks once per
-     * task that the arena is native memory holding the source and the destination.
-     */
-    private static final class VectorPack implements Kernel {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final int C = 16;
-        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-        private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-        private static final long PIXEL = (long) C * Float.BYTES;
-        /** Pixels 0..7 (LO) or 8..15 (HI) of two channel vectors a, b as pairs (a, b) per pixel. */
-        private static final FloatVector PAIRS_LO = index(l -> (l & 1) == 0 ? l / 2 : C + l / 2);
-        private static final FloatVector PAIRS_HI = index(l -> (l & 1) == 0 ? C / 2 + l / 2 : C + C / 2 + l / 2);
-        /**
-         * From pair vectors p (channels 0, 1) and q (channels 2, 3) of 8 pixels, pixels 0..3 (LO) or 4..7 (HI) as
-         * 4 channels each.
-         */
-        private static final FloatVector QUADS_LO = index(l -> (l & 3) < 2 ? 2 * (l / 4) + (l & 3) : C + 2 * (l / 4) + (l & 3) - 2);
-        private static final FloatVector QUADS_HI = index(l -> (l & 3) < 2 ? C / 2 + 2 * (l / 4) + (l & 3)
-                : C + C / 2 + 2 * (l / 4) + (l & 3) - 2);
-        /**
-         * For n real channels (1..4), 4 index vectors one after the other: vector j takes pixel j of a 4-pixel vector
-         * to lanes 0..n-1 and the second vector's lane 0 (a zero) everywhere else.
-         */
-        private static final float[][] PIXEL_INDEX = pixelIndex();
-        private final Params p;
-
-        VectorPack(Params p) {
-            this.p = p;
-        }
-
-        static boolean supported() {
-            return S.length() == C && Blocking.LANES == C;
-        }
-
-        private static FloatVector index(java.util.function.IntUnaryOperator lane) {
-            if (S.length() != C) return null;
-            float[] index = new float[C];
-            for (int l = 0; l < C; l++) index[l] = lane.applyAsInt(l);
-            return FloatVector.fromArray(S, index, 0);
-        }
-
-        private static float[][] pixelIndex() {
-            float[][] index = new float[5][4 * C];
-            for (int n = 1; n <= 4; n++) {
-                for (int j = 0; j < 4; j++) {
-                    for (int l = 0; l < C; l++) index[n][j * C + l] = l < n ? 4 * j + l : C;
-                }
-            }
-            return index;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("vector");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            if (!arena.isNative() || arena.byteSize() < p.arenaBytes) {
-                throw new IllegalArgumentException("pack needs native memory of at least " + p.arenaBytes
-                        + " bytes (its source and destination); got " + (arena.isNative() ? "" : "a heap segment of ")
-                        + arena.byteSize() + " bytes");
-            }
-            int block = p.block(task);
-            int y0 = p.firstRow(task);
-            int n = p.image(task);
-            long pixels = (long) (p.endRow(task) - y0) * p.dst.width();
-            if (pixels < C) {
-                p.runScalar(arena, task);
-                return;
-            }
-            int real = p.real(block);
-            long planeBytes = p.planeBytes();
-            long src = arena.address() + p.source(n, block, y0);
-            long out = arena.address() + p.dst.at(n, block, y0, 0);
-            quads(src, planeBytes, Math.min(real, 4), out, pixels, false);
-            for (int q = 4; q < real; q += 4) {
-                quads(src + q * planeBytes, planeBytes, Math.min(real - q, 4), out + (long) q * Float.BYTES, pixels, true);
-            }
-        }
-
-        /**
-         * Channels {@code [0, channels)} ({@code channels} 1..4) of the planes at absolute address {@code in},
-         * {@code plane} bytes apart, {@code pixels} ≥ 16 of them, to lanes 0..3 of the pixels at {@code out}
-         * ({@code PIXEL} bytes apart): whole pixels (lanes {@code channels}.. zero), or, when {@code lanes4}, only
-         * lanes 0..3 (a store under a mask; never taken for the network's 3-channel input).
-         * <p>
-         * No vector chosen by a branch and no mask in the whole-pixel path: the loads of channels past
-         * {@code channels} repeat the last real plane, and the per-pixel permutes (their indices chosen per channel
-         * count, loaded once) take zeros instead of those lanes. (A first form, with zero vectors chosen by
-         * {@code channels} and a store mask, was boxed for good in an engine JVM: 8 MB per run.)
-         */
-        private static void quads(long in, long plane, int channels, long out, long pixels, boolean lanes4) {
-            float[] index = PIXEL_INDEX[channels];
-            long plane1 = Math.min(1, channels - 1) * plane;
-            long plane2 = Math.min(2, channels - 1) * plane;
-            long plane3 = Math.min(3, channels - 1) * plane;
-            if (lanes4) {
-                quadsUnderMask(in, plane1, plane2, plane3, out, pixels, index);
-                return;
-            }
-            MemorySegment a = ALL;
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector pixel0 = FloatVector.fromArray(S, index, 0);
-            FloatVector pixel1 = FloatVector.fromArray(S, index, C);
-            FloatVector pixel2 = FloatVector.fromArray(S, index, 2 * C);
-            FloatVector pixel3 = FloatVector.fromArray(S, index, 3 * C);
-            for (long i = 0; i < pixels; i += C) {
-                long x = Math.min(i, pixels - C);
-                long s = in + x * Float.BYTES;
-                FloatVector v0 = FloatVector.fromMemorySegment(S, a, s, ORDER);
-                FloatVector v1 = FloatVector.fromMemorySegment(S, a, s + plane1, ORDER);
-                FloatVector v2 = FloatVector.fromMemorySegment(S, a, s + plane2, ORDER);
-                FloatVector v3 = FloatVector.fromMemorySegment(S, a, s + plane3, ORDER);
-                FloatVector p0 = PAIRS_LO.selectFrom(v0, v1);
-                FloatVector p1 = PAIRS_HI.selectFrom(v0, v1);
-                FloatVector q0 = PAIRS_LO.selectFrom(v2, v3);
-                FloatVector q1 = PAIRS_HI.selectFrom(v2, v3);
-                FloatVector w0 = QUADS_LO.selectFrom(p0, q0);
-                FloatVector w1 = QUADS_HI.selectFrom(p0, q0);
-                FloatVector w2 = QUADS_LO.selectFrom(p1, q1);
-                FloatVector w3 = QUADS_HI.selectFrom(p1, q1);
-                long o = out + x * PIXEL;
-                pixel0.selectFrom(w0, zero).intoMemorySegment(a, o, ORDER);
-                pixel1.selectFrom(w0, zero).intoMemorySegment(a, o + PIXEL, ORDER);
-                pixel2.selectFrom(w0, zero).intoMemorySegment(a, o + 2 * PIXEL, ORDER);
-                pixel3.selectFrom(w0, zero).intoMemorySegment(a, o + 3 * PIXEL, ORDER);
-                pixel0.selectFrom(w1, zero).intoMemorySegment(a, o + 4 * PIXEL, ORDER);
-                pixel1.selectFrom(w1, zero).intoMemorySegment(a, o + 5 * PIXEL, ORDER);
-                pixel2.selectFrom(w1, zero).intoMemorySegment(a, o + 6 * PIXEL, ORDER);
-                pixel3.selectFrom(w1, zero).intoMemorySegment(a, o + 7 * PIXEL, ORDER);
-                pixel0.selectFrom(w2, zero).intoMemorySegment(a, o + 8 * PIXEL, ORDER);
-                pixel1.selectFrom(w2, zero).intoMemorySegment(a, o + 9 * PIXEL, ORDER);
-                pixel2.selectFrom(w2, zero).intoMemorySegment(a, o + 10 * PIXEL, ORDER);
-                pixel3.selectFrom(w2, zero).intoMemorySegment(a, o + 11 * PIXEL, ORDER);
-                pixel0.selectFrom(w3, zero).intoMemorySegment(a, o + 12 * PIXEL, ORDER);
-                pixel1.selectFrom(w3, zero).intoMemorySegment(a, o + 13 * PIXEL, ORDER);
-                pixel2.selectFrom(w3, zero).intoMemorySegment(a, o + 14 * PIXEL, ORDER);
-                pixel3.selectFrom(w3, zero).intoMemorySegment(a, o + 15 * PIXEL, ORDER);
-            }
-        }
-
-        /** {@link #quads} storing lanes 0..3 only: channels 4.. of a block of more than 4 real channels. */
-        private static void quadsUnderMask(long in, long plane1, long plane2, long plane3, long out, long pixels,
-                                           float[] index) {
-            MemorySegment a = ALL;
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector pixel0 = FloatVector.fromArray(S, index, 0);
-            FloatVector pixel1 = FloatVector.fromArray(S, index, C);
-            FloatVector pixel2 = FloatVector.fromArray(S, index, 2 * C);
-            FloatVector pixel3 = FloatVector.fromArray(S, index, 3 * C);
-            VectorMask<Float> m = VectorMask.fromLong(S, 0xFL);
-            for (long i = 0; i < pixels; i += C) {
-                long x = Math.min(i, pixels - C);
-                long s = in + x * Float.BYTES;
-                FloatVector v0 = FloatVector.fromMemorySegment(S, a, s, ORDER);
-                FloatVector v1 = FloatVector.fromMemorySegment(S, a, s + plane1, ORDER);
-                FloatVector v2 = FloatVector.fromMemorySegment(S, a, s + plane2, ORDER);
-                FloatVector v3 = FloatVector.fromMemorySegment(S, a, s + plane3, ORDER);
-                FloatVector p0 = PAIRS_LO.selectFrom(v0, v1);
-                FloatVector p1 = PAIRS_HI.selectFrom(v0, v1);
-                FloatVector q0 = PAIRS_LO.selectFrom(v2, v3);
-                FloatVector q1 = PAIRS_HI.selectFrom(v2, v3);
-                FloatVector w0 = QUADS_LO.selectFrom(p0, q0);
-                FloatVector w1 = QUADS_HI.selectFrom(p0, q0);
-                FloatVector w2 = QUADS_LO.selectFrom(p1, q1);
-                FloatVector w3 = QUADS_HI.selectFrom(p1, q1);
-                long o = out + x * PIXEL;
-                pixel0.selectFrom(w0, zero).intoMemorySegment(a, o, ORDER, m);
-                pixel1.selectFrom(w0, zero).intoMemorySegment(a, o + PIXEL, ORDER, m);
-                pixel2.selectFrom(w0, zero).intoMemorySegment(a, o + 2 * PIXEL, ORDER, m);
-                pixel3.selectFrom(w0, zero).intoMemorySegment(a, o + 3 * PIXEL, ORDER, m);
-                pixel0.selectFrom(w1, zero).intoMemorySegment(a, o + 4 * PIXEL, ORDER, m);
-                pixel1.selectFrom(w1, zero).intoMemorySegment(a, o + 5 * PIXEL, ORDER, m);
-                pixel2.selectFrom(w1, zero).intoMemorySegment(a, o + 6 * PIXEL, ORDER, m);
-                pixel3.selectFrom(w1, zero).intoMemorySegment(a, o + 7 * PIXEL, ORDER, m);
-                pixel0.selectFrom(w2, zero).intoMemorySegment(a, o + 8 * PIXEL, ORDER, m);
-                pixel1.selectFrom(w2, zero).intoMemorySegment(a, o + 9 * PIXEL, ORDER, m);
-                pixel2.selectFrom(w2, zero).intoMemorySegment(a, o + 10 * PIXEL, ORDER, m);
-                pixel3.selectFrom(w2, zero).intoMemorySegment(a, o + 11 * PIXEL, ORDER, m);
-                pixel0.selectFrom(w3, zero).intoMemorySegment(a, o + 12 * PIXEL, ORDER, m);
-                pixel1.selectFrom(w3, zero).intoMemorySegment(a, o + 13 * PIXEL, ORDER, m);
-                pixel2.selectFrom(w3, zero).intoMemorySegment(a, o + 14 * PIXEL, ORDER, m);
-                pixel3.selectFrom(w3, zero).intoMemorySegment(a, o + 15 * PIXEL, ORDER, m);
-            }
+    /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
+    private static final class VectorFactory {
+        static Kernel create(Params p) {
+            return PackInputVector.supported() ? new PackInputVector(p) : new PackInputScalar(p);
         }
     }
 }

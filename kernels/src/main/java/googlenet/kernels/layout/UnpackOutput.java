@@ -2,7 +2,9 @@ package googlenet.kernels.layout;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.SpatialTasks;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,14 +12,26 @@ import java.lang.foreign.ValueLayout;
 /**
  * Unpacks a blocked view into a plain NCHW float32 tensor in the arena at byte offset {@code dstOffset} (for
  * H = W = 1 that is [N][F]), dropping padding lanes; the session then copies it to the caller. Both factories return
- * the same scalar kernel. Tasks: images × channel blocks.
+ * the same scalar kernel. Tasks: images × channel blocks ({@link SpatialTasks}).
  */
-public final class UnpackOutput implements Kernel {
+public final class UnpackOutput extends FamilyKernel<UnpackOutput.Params> {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private final BlockedTensor src;
-    private final long dstOffset;
 
-    private UnpackOutput(BlockedTensor src, long dstOffset) {
+    /** The source and the destination, checked, and the task split. */
+    record Params(BlockedTensor src, long dstOffset, SpatialTasks tasks) implements FamilyKernel.Shape {
+        @Override
+        public String describe() {
+            return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
+                    + " → NCHW";
+        }
+    }
+
+    private UnpackOutput(Params p) {
+        super(p, "scalar");
+    }
+
+    /** Unpacks {@code src} into NCHW at {@code dstOffset} (scalar). */
+    public static Kernel create(BlockedTensor src, long dstOffset) {
         if (src == null || dstOffset < 0) {
             throw new IllegalArgumentException("bad unpack arguments");
         }
@@ -25,37 +39,19 @@ public final class UnpackOutput implements Kernel {
         if (dstOffset < src.end() && src.offset() < dstEnd) {
             throw new IllegalArgumentException("unpack destination overlaps its source");
         }
-        this.src = src;
-        this.dstOffset = dstOffset;
-    }
-
-    /** Unpacks {@code src} into NCHW at {@code dstOffset} (scalar). */
-    public static Kernel create(BlockedTensor src, long dstOffset) {
-        return new UnpackOutput(src, dstOffset);
+        return new UnpackOutput(new Params(src, dstOffset, new SpatialTasks(src.batch(), 1, src.blocks())));
     }
 
     /** The same scalar kernel as {@link #create}. */
     public static Kernel createScalar(BlockedTensor src, long dstOffset) {
-        return new UnpackOutput(src, dstOffset);
+        return create(src, dstOffset);
     }
 
     @Override
-    public int tasks() {
-        return src.batch() * src.blocks();
-    }
-
-    @Override
-    public String describe() {
-        return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
-                + " → NCHW scalar";
-    }
-
-    @Override
-    public void run(MemorySegment arena, int task) {
+    protected void run(MemorySegment arena, Params p, int n, int part, int block) {
         int c = Blocking.LANES;
-        int blocks = src.blocks();
-        int block = task % blocks;
-        int n = task / blocks;
+        BlockedTensor src = p.src();
+        long dstOffset = p.dstOffset();
         int channels = src.channels();
         int plane = src.height() * src.width();
         long pixelStride = src.pixelStride();

@@ -2,24 +2,20 @@ package googlenet.kernels.norm;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
-
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import googlenet.kernels.PixelTiles;
+import googlenet.kernels.SpatialTasks;
 
 /**
  * Per-channel affine map over NCHWc tensors, {@code y = fma(x, scale[ch], shift[ch])} with optional fused ReLU:
  * a BatchNorm that could not be folded into a convolution. Both variants use one fused multiply-add per element,
- * so they agree bit for bit. May run in place ({@code in} and {@code out} the same view). Tasks: images × channel
- * blocks × pixel tiles.
+ * so they agree bit for bit. May run in place ({@code in} and {@code out} the same view).
+ * <p>
+ * The factory of {@link ChannelAffineScalar} and {@link ChannelAffineVector}. Tasks: images × pixel tiles × channel
+ * blocks ({@link PixelTiles}).
  */
 public final class ChannelAffine {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int PIXELS_PER_TASK = 2048;
 
     private ChannelAffine() {
@@ -28,13 +24,13 @@ public final class ChannelAffine {
     /** Vector API kernel when {@link Blocking#VECTOR}, else the scalar blocked kernel. {@code scale}, {@code shift}: [C]. */
     public static Kernel create(BlockedTensor in, BlockedTensor out, float[] scale, float[] shift, boolean relu) {
         Params p = new Params(in, out, scale, shift, relu);
-        return Blocking.VECTOR ? new VectorAffine(p) : new ScalarAffine(p);
+        return Blocking.VECTOR ? VectorFactory.create(p) : new ChannelAffineScalar(p);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, float[] scale, float[] shift,
                                       boolean relu) {
-        return new ScalarAffine(new Params(in, out, scale, shift, relu));
+        return new ChannelAffineScalar(new Params(in, out, scale, shift, relu));
     }
 
     /**
@@ -70,16 +66,14 @@ public final class ChannelAffine {
         return new float[][] {scale, shift};
     }
 
-    private static final class Params {
+    /** What the two kernels share: the tensors and the padded scale and shift, checked, and the task split. */
+    static final class Params implements FamilyKernel.Shape {
         final BlockedTensor in;
         final BlockedTensor out;
         final float[] scale;
         final float[] shift;
         final boolean relu;
-        final int blocks;
-        final int plane;
-        final int pixelsPerTile;
-        final int tiles;
+        final PixelTiles tiles;
 
         Params(BlockedTensor in, BlockedTensor out, float[] scale, float[] shift, boolean relu) {
             if (in == null || out == null || scale == null || shift == null) {
@@ -102,111 +96,24 @@ public final class ChannelAffine {
             this.scale = java.util.Arrays.copyOf(scale, Blocking.padded(in.channels()));
             this.shift = java.util.Arrays.copyOf(shift, Blocking.padded(in.channels()));
             this.relu = relu;
-            this.blocks = in.blocks();
-            this.plane = in.height() * in.width();
-            this.pixelsPerTile = Math.min(plane, PIXELS_PER_TASK);
-            this.tiles = Math.ceilDiv(plane, pixelsPerTile);
-        }
-
-        int tasks() {
-            return in.batch() * blocks * tiles;
-        }
-
-        String describe(String variant) {
-            return "channel affine " + in.channels() + "×" + in.height() + "×" + in.width() + (relu ? " +relu" : "")
-                    + " " + variant;
-        }
-    }
-
-    private static final class ScalarAffine implements Kernel {
-        private final Params p;
-
-        ScalarAffine(Params p) {
-            this.p = p;
+            this.tiles = PixelTiles.of(in.batch(), in.height(), in.width(), in.blocks(), PIXELS_PER_TASK);
         }
 
         @Override
-        public int tasks() {
-            return p.tasks();
+        public SpatialTasks tasks() {
+            return tiles.tasks();
         }
 
         @Override
         public String describe() {
-            return p.describe("scalar");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            int c = Blocking.LANES;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
-            long src = p.in.at(n, block, 0, 0);
-            long dst = p.out.at(n, block, 0, 0);
-            int p0 = tile * p.pixelsPerTile;
-            int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
-            for (int q = p0; q < p1; q++) {
-                long off = (long) q * c * Float.BYTES;
-                for (int lane = 0; lane < c; lane++) {
-                    long l = off + (long) lane * Float.BYTES;
-                    float y = Math.fma(arena.get(FLOAT, src + l), p.scale[block * c + lane], p.shift[block * c + lane]);
-                    if (p.relu && !(y > 0 || y != y)) {
-                        y = 0f;
-                    }
-                    arena.set(FLOAT, dst + l, y);
-                }
-            }
+            return "channel affine " + in.channels() + "×" + in.height() + "×" + in.width() + (relu ? " +relu" : "");
         }
     }
 
-    /** Only loaded when the Vector API is present. */
-    private static final class VectorAffine implements Kernel {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-        private final Params p;
-
-        VectorAffine(Params p) {
-            if (S.length() != Blocking.LANES) {
-                throw new IllegalStateException("vector species " + S + " does not match block " + Blocking.LANES);
-            }
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("vector");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            int c = Blocking.LANES;
-            int tile = task % p.tiles;
-            int rest = task / p.tiles;
-            int block = rest % p.blocks;
-            int n = rest / p.blocks;
-            long pixelStride = p.in.pixelStride();
-            int p0 = tile * p.pixelsPerTile;
-            int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
-            long src = p.in.at(n, block, 0, 0) + p0 * pixelStride;
-            long dst = p.out.at(n, block, 0, 0) + p0 * pixelStride;
-            FloatVector scale = FloatVector.fromArray(S, p.scale, block * c);
-            FloatVector shift = FloatVector.fromArray(S, p.shift, block * c);
-            boolean relu = p.relu;
-            for (int q = p0; q < p1; q++, src += pixelStride, dst += pixelStride) {
-                FloatVector y = FloatVector.fromMemorySegment(S, arena, src, ORDER).fma(scale, shift);
-                if (relu) {
-                    y = y.blend(0f, y.compare(VectorOperators.LE, 0f));
-                }
-                y.intoMemorySegment(arena, dst, ORDER);
-            }
+    /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
+    private static final class VectorFactory {
+        static Kernel create(Params p) {
+            return new ChannelAffineVector(p);
         }
     }
 }

@@ -2,15 +2,11 @@ package googlenet.kernels.norm;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PixelTiles;
+import googlenet.kernels.SpatialTasks;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Local response normalization across channels (ONNX LRN) over NCHWc tensors, as {@code ReferenceLrn}:
@@ -30,10 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  * it ran. With small-integer inputs (exact squares) the vector kernel stays within 4 ulp of the reference (3.2 by the
  * rounding steps). Other
  * β, and windows wider than two blocks beyond the centre ({@code size > 2·LANES + 1}), run on the scalar kernel.
- * Tasks: images × pixel tiles × channel blocks.
+ * <p>
+ * The factory of {@link LrnScalar} and {@link LrnVector}. Tasks: images × pixel tiles × channel blocks
+ * ({@link PixelTiles}).
  */
 public final class Lrn {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int PIXELS_PER_TASK = 1024;
 
     private Lrn() {
@@ -43,7 +40,7 @@ public final class Lrn {
     public static Kernel create(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k) {
         Params p = new Params(in, out, size, alpha, beta, k);
         return Blocking.VECTOR && p.before <= Blocking.LANES && p.after <= Blocking.LANES && rootsOnly(beta)
-                ? new VectorLrn(p) : new ScalarLrn(p);
+                ? VectorFactory.create(p) : new LrnScalar(p);
     }
 
     /** Whether {@code d^beta} is a product of square roots of {@code d} (see the class note). */
@@ -54,10 +51,11 @@ public final class Lrn {
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta,
                                       float k) {
-        return new ScalarLrn(new Params(in, out, size, alpha, beta, k));
+        return new LrnScalar(new Params(in, out, size, alpha, beta, k));
     }
 
-    private static final class Params {
+    /** What the two kernels share: the tensors and the window, checked, and the task split. */
+    static final class Params implements FamilyKernel.Shape {
         final BlockedTensor in;
         final BlockedTensor out;
         final int size;
@@ -66,10 +64,7 @@ public final class Lrn {
         final float k;
         final int before;
         final int after;
-        final int blocks;
-        final int plane;
-        final int pixelsPerTile;
-        final int tiles;
+        final PixelTiles tiles;
 
         Params(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k) {
             if (in == null || out == null) {
@@ -93,160 +88,25 @@ public final class Lrn {
             this.k = k;
             this.before = (size - 1) / 2;
             this.after = size - 1 - before;
-            this.blocks = in.blocks();
-            this.plane = in.height() * in.width();
-            this.pixelsPerTile = Math.min(plane, PIXELS_PER_TASK);
-            this.tiles = Math.ceilDiv(plane, pixelsPerTile);
+            this.tiles = PixelTiles.of(in.batch(), in.height(), in.width(), in.blocks(), PIXELS_PER_TASK);
         }
 
-        int tasks() {
-            return in.batch() * blocks * tiles;
+        @Override
+        public SpatialTasks tasks() {
+            return tiles.tasks();
         }
 
-        String describe(String variant) {
+        @Override
+        public String describe() {
             return "lrn size " + size + " alpha " + alpha + " beta " + beta + " k " + k + " " + in.channels() + "×"
-                    + in.height() + "×" + in.width() + " " + variant;
+                    + in.height() + "×" + in.width();
         }
     }
 
-    private static final class ScalarLrn implements Kernel {
-        private final Params p;
-
-        ScalarLrn(Params p) {
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("scalar");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
-            int rest = task / p.blocks;
-            int tile = rest % p.tiles;
-            int n = rest / p.tiles;
-            int c = Blocking.LANES;
-            int channels = p.in.channels();
-            long blockStride = p.in.blockStride();
-            long pixelStride = p.in.pixelStride();
-            long inImage = p.in.at(n, 0, 0, 0);
-            long outBase = p.out.at(n, block, 0, 0);
-            double scale = (double) p.alpha / p.size;
-            int p0 = tile * p.pixelsPerTile;
-            int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
-            for (int lane = 0; lane < c; lane++) {
-                int ch = block * c + lane;
-                if (ch >= channels) {
-                    for (int q = p0; q < p1; q++) {
-                        arena.set(FLOAT, outBase + q * pixelStride + (long) lane * Float.BYTES, 0f);
-                    }
-                    continue;
-                }
-                int lo = Math.max(0, ch - p.before);
-                int hi = Math.min(channels - 1, ch + p.after);
-                for (int q = p0; q < p1; q++) {
-                    long pixel = inImage + q * pixelStride;
-                    double sumSquares = 0.0;
-                    for (int j = lo; j <= hi; j++) {
-                        double v = arena.get(FLOAT, pixel + (j / c) * blockStride + (long) (j % c) * Float.BYTES);
-                        sumSquares += v * v;
-                    }
-                    float x = arena.get(FLOAT, pixel + block * blockStride + (long) lane * Float.BYTES);
-                    float y = (float) (x / Math.pow(p.k + scale * sumSquares, p.beta));
-                    arena.set(FLOAT, outBase + q * pixelStride + (long) lane * Float.BYTES, y);
-                }
-            }
-        }
-    }
-
-    /** Only loaded when the Vector API is present. */
-    private static final class VectorLrn implements Kernel {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-        private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-        private final Params p;
-
-        VectorLrn(Params p) {
-            if (S.length() != Blocking.LANES) {
-                throw new IllegalStateException("vector species " + S + " does not match block " + Blocking.LANES);
-            }
-            this.p = p;
-        }
-
-        @Override
-        public int tasks() {
-            return p.tasks();
-        }
-
-        @Override
-        public String describe() {
-            return p.describe("vector");
-        }
-
-        @Override
-        public void run(MemorySegment arena, int task) {
-            Params p = this.p;
-            int c = Blocking.LANES;
-            int block = task % p.blocks; // by image, then rows, then channel block (see the worker pool)
-            int rest = task / p.blocks;
-            int tile = rest % p.tiles;
-            int n = rest / p.tiles;
-            long blockStride = p.in.blockStride();
-            long pixelStride = p.in.pixelStride();
-            long cur = p.in.at(n, block, 0, 0);
-            long dst = p.out.at(n, block, 0, 0);
-            boolean hasPrev = block > 0;
-            boolean hasNext = block + 1 < p.blocks;
-            int before = p.before;
-            int after = p.after;
-            float scale = (float) ((double) p.alpha / p.size);
-            float k = p.k;
-            float beta = p.beta;
-            FloatVector zero = FloatVector.zero(S);
-            int real = Math.min(c, p.in.channels() - block * c);
-            VectorMask<Float> realLanes = S.indexInRange(0, real);
-            int p0 = tile * p.pixelsPerTile;
-            int p1 = Math.min(p.plane, p0 + p.pixelsPerTile);
-            for (int q = p0; q < p1; q++) {
-                long at = cur + q * pixelStride;
-                FloatVector x = FloatVector.fromMemorySegment(S, arena, at, ORDER);
-                FloatVector sqCur = x.mul(x);
-                FloatVector sqPrev = zero;
-                FloatVector sqNext = zero;
-                if (hasPrev && before > 0) {
-                    FloatVector v = FloatVector.fromMemorySegment(S, arena, at - blockStride, ORDER);
-                    sqPrev = v.mul(v);
-                }
-                if (hasNext && after > 0) {
-                    FloatVector v = FloatVector.fromMemorySegment(S, arena, at + blockStride, ORDER);
-                    sqNext = v.mul(v);
-                }
-                FloatVector sum = zero;
-                for (int d = -before; d < 0; d++) {
-                    sum = sum.add(d == -c ? sqPrev : sqPrev.slice(c + d, sqCur));
-                }
-                sum = sum.add(sqCur);
-                for (int d = 1; d <= after; d++) {
-                    sum = sum.add(d == c ? sqNext : sqCur.slice(d, sqNext));
-                }
-                FloatVector denominator = sum.fma(scale, k); // d, β = 1
-                if (beta != 1f) {
-                    denominator = denominator.sqrt(); // √d, β = 0.5
-                    if (beta == 0.75f) denominator = denominator.mul(denominator.sqrt()); // √d·√√d
-                }
-                FloatVector y = x.div(denominator);
-                if (real < c) {
-                    y = zero.blend(y, realLanes); // padding lanes stay 0 even if k = 0 makes 0/0
-                }
-                y.intoMemorySegment(arena, dst + q * pixelStride, ORDER);
-            }
+    /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
+    private static final class VectorFactory {
+        static Kernel create(Params p) {
+            return new LrnVector(p);
         }
     }
 }

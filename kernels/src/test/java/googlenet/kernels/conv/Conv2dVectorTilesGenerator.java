@@ -164,8 +164,9 @@ public final class Conv2dVectorTilesGenerator {
         o.println("     * Runs the tile of {@code code} (see {@link #code}); {@code in} and {@code out} are byte offsets in {@code arena},");
         o.println("     * {@code w} and {@code bias} in the kernel's weights. The tiles take them as absolute addresses (see {@link #ALL}).");
         o.println("     * A pair's second pixel is {@code pairIn} and {@code pairOut} bytes after its first; other tiles ignore them.");
+        o.println("     * {@code k} holds the convolution's constants: the weights' address, the strides, the epilogue's floor.");
         o.println("     */");
-        o.println("    static void tile(Conv2dVector k, int code, MemorySegment arena, long in, long w, long bias, long out,");
+        o.println("    static void tile(TileConstants k, int code, MemorySegment arena, long in, long w, long bias, long out,");
         o.println("                     long[] runs, long pairIn, long pairOut) {");
         o.println("        in += arena.address();");
         o.println("        out += arena.address();");
@@ -218,7 +219,7 @@ public final class Conv2dVectorTilesGenerator {
         // Accumulators per block: the row's pixels, or the pair's two.
         int px = pair ? 2 : p;
         o.println();
-        o.printf("    private static void %s(Conv2dVector k, long in, long w, long bias, long out,%n",
+        o.printf("    private static void %s(TileConstants k, long in, long w, long bias, long out,%n",
                 name(ob, p, s, partial) + (pair ? "r2" : ""));
         o.println(pair ? "                                long[] runs, long pairIn, long pairOut) {"
                 : "                                long[] runs) {");
