@@ -56,7 +56,6 @@ public final class Model implements AutoCloseable {
         this.compiled = Passes.run(graph, Passes.inference(outputs));
         this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact(),
                 options.weightCache());
-        kernels.saveToCache();
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "

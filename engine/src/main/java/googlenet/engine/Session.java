@@ -186,7 +186,6 @@ public final class Session implements AutoCloseable {
      * processes only adds time, so the minimum is the step's own cost).
      */
     public long[] profileSteps(int rounds) {
-        if (rounds < 1) throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
         begin();
         try {
             return loop.profile(rounds);

@@ -37,14 +37,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Packs a compiled graph's weights once, at model load, into the model's arena, and binds each plan step to the kernel
@@ -57,15 +53,14 @@ public final class EngineKernels implements KernelBinder {
     private final Arena arena;
     private final Map<String, PackedConvWeights> packedConvs = new HashMap<>();
     private final Map<String, WinogradWeights> winogradConvs = new HashMap<>();
-    private final Map<String, PackedLinearWeights> packedLinears = new ConcurrentHashMap<>();
-    private final AtomicLong weightBytes = new AtomicLong();
+    private final Map<String, PackedLinearWeights> packedLinears = new HashMap<>();
+    private long weightBytes;
     /** The convolutions' tiles as small loops, the max-pools and layout copies scalar (a one-shot run's compact kernels). */
     private final boolean compact;
     /** Packed weights kept between processes, or null (see googlenet.engine.Options#weightCache). */
     private final WeightCache cache;
     /** Every packed weight by name (a linear layer's padded bias under its name + {@link #BIAS}): what the cache saves. */
-    private final Map<String, MemorySegment> packed = Collections.synchronizedMap(new LinkedHashMap<>());
-    private final AtomicBoolean saved = new AtomicBoolean();
+    private final Map<String, MemorySegment> packed = new LinkedHashMap<>();
     private static final String BIAS = "#bias";
 
     /**
@@ -95,7 +90,7 @@ public final class EngineKernels implements KernelBinder {
                         }
                     }
                     if (w == null) w = packWinograd(node, g, bias, threads);
-                    weightBytes.addAndGet(w.bytes());
+                    weightBytes += w.bytes();
                     winogradConvs.put(node.name(), w);
                     packed.put(node.name(), w.segment());
                 } else {
@@ -108,16 +103,17 @@ public final class EngineKernels implements KernelBinder {
                         }
                     }
                     if (w == null) w = packDirect(node, g, bias);
-                    weightBytes.addAndGet(w.bytes());
+                    weightBytes += w.bytes();
                     packedConvs.put(node.name(), w);
                     packed.put(node.name(), w.segment());
                 }
             } else if (producer(node) instanceof Linear l) {
                 Shape in = linearInput(node);
                 boolean image = in.rank() == 4;
-                packedLinear(node, l, in.dim(1), image ? in.dim(2) : 1, image ? in.dim(3) : 1, node.shape().dim(1));
+                packLinear(node, l, in.dim(1), image ? in.dim(2) : 1, image ? in.dim(3) : 1, node.shape().dim(1));
             }
         }
+        saveToCache();
     }
 
     /** The shape a linear layer reads: its input's, or what a Flatten before it flattens. */
@@ -142,14 +138,9 @@ public final class EngineKernels implements KernelBinder {
         return node.op() instanceof Fused f ? f.producer() : node.op();
     }
 
-    /**
-     * Saves every packed weight to the cache file unless it held them all already. Once per model.
-     */
-    public void saveToCache() {
-        if (cache == null || !saved.compareAndSet(false, true)) return;
-        Map<String, MemorySegment> all = new LinkedHashMap<>(packed);
-        if (cache.holds(all.keySet())) return;
-        cache.save(all);
+    /** Saves every packed weight to the cache file unless it held them all already. */
+    private void saveToCache() {
+        if (cache != null && !cache.holds(packed.keySet())) cache.save(packed);
     }
 
     /** Whether every convolution's packed weights came from the cache file (and none were packed here). */
@@ -164,7 +155,7 @@ public final class EngineKernels implements KernelBinder {
 
     /** Bytes of packed weights. */
     public long weightBytes() {
-        return weightBytes.get();
+        return weightBytes;
     }
 
     /** The weights packed at load, checked against the blocked shapes the plan gives the layer. */
@@ -179,39 +170,38 @@ public final class EngineKernels implements KernelBinder {
         return w;
     }
 
-    private PackedLinearWeights packedLinear(Node node, Linear l, int channels, int height, int width, int outFeatures) {
-        return packedLinears.computeIfAbsent(node.name(), name -> {
-            MemorySegment cached = cache == null ? null : cache.get(name);
-            MemorySegment cachedBias = cache == null ? null : cache.get(name + BIAS);
-            PackedLinearWeights w = null;
-            if (cached != null && cachedBias != null) {
-                try {
-                    // Copied out of the mapping (4 MB for d2l), a precaution: the linear kernel reads its weights
-                    // through the Vector API, whose shared memory-access code would otherwise see mapped segments beside
-                    // native ones, the kind of JVM-wide profile pollution that made conv tiles allocate (docs/
-                    // performance.md; not shown to matter here; the conv kernels read mapped weights by address).
-                    MemorySegment copy = arena.allocate(cached.byteSize(), 64).copyFrom(cached);
-                    w = PackedLinearWeights.ofPacked(channels, height, width, outFeatures, copy,
-                            cachedBias.toArray(ValueLayout.JAVA_FLOAT));
-                } catch (IllegalArgumentException e) { // another size: never used, packed again
-                    cache.forget(name);
-                }
+    private void packLinear(Node node, Linear l, int channels, int height, int width, int outFeatures) {
+        String name = node.name();
+        MemorySegment cached = cache == null ? null : cache.get(name);
+        MemorySegment cachedBias = cache == null ? null : cache.get(name + BIAS);
+        PackedLinearWeights w = null;
+        if (cached != null && cachedBias != null) {
+            try {
+                // Copied out of the mapping (4 MB for d2l), a precaution: the linear kernel reads its weights
+                // through the Vector API, whose shared memory-access code would otherwise see mapped segments beside
+                // native ones, the kind of JVM-wide profile pollution that made conv tiles allocate (docs/
+                // performance.md; not shown to matter here; the conv kernels read mapped weights by address).
+                MemorySegment copy = arena.allocate(cached.byteSize(), 64).copyFrom(cached);
+                w = PackedLinearWeights.ofPacked(channels, height, width, outFeatures, copy,
+                        cachedBias.toArray(ValueLayout.JAVA_FLOAT));
+            } catch (IllegalArgumentException e) { // another size: never used, packed again
+                cache.forget(name);
             }
-            if (w == null) {
-                MemorySegment weight = values(node, "weight");
-                MemorySegment bias = l.bias() ? values(node, "bias") : null;
-                w = compact
-                        ? PackedLinearWeights.packScalar(channels, height, width, outFeatures, weight, bias, arena)
-                        : PackedLinearWeights.pack(channels, height, width, outFeatures, weight, bias, arena);
-            }
-            packed.put(name, w.segment());
-            float[] bias = w.paddedBias();
-            MemorySegment biasBytes = MemorySegment.ofArray(new byte[bias.length * Float.BYTES]);
-            MemorySegment.copy(bias, 0, biasBytes, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, bias.length);
-            packed.put(name + BIAS, biasBytes);
-            weightBytes.addAndGet(w.bytes());
-            return w;
-        });
+        }
+        if (w == null) {
+            MemorySegment weight = values(node, "weight");
+            MemorySegment bias = l.bias() ? values(node, "bias") : null;
+            w = compact
+                    ? PackedLinearWeights.packScalar(channels, height, width, outFeatures, weight, bias, arena)
+                    : PackedLinearWeights.pack(channels, height, width, outFeatures, weight, bias, arena);
+        }
+        packed.put(name, w.segment());
+        float[] bias = w.paddedBias();
+        MemorySegment biasBytes = MemorySegment.ofArray(new byte[bias.length * Float.BYTES]);
+        MemorySegment.copy(bias, 0, biasBytes, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, bias.length);
+        packed.put(name + BIAS, biasBytes);
+        weightBytes += w.bytes();
+        packedLinears.put(name, w);
     }
 
     static ConvGeometry geometry(Conv2d c) {

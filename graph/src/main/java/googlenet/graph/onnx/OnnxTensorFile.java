@@ -1,13 +1,13 @@
 package googlenet.graph.onnx;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import googlenet.graph.GraphException;
 import googlenet.graph.Shape;
 import googlenet.graph.Tensor;
 import googlenet.graph.io.FormatException;
 import googlenet.graph.onnx.proto.OnnxProto.TensorProto;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,27 +34,21 @@ public final class OnnxTensorFile {
             throw new FormatException(source + ": data type " + TensorDecoder.dataTypeName(t.getDataType()) + ", expected FLOAT");
         }
         if (t.getDimsCount() == 0) throw new FormatException(source + ": a scalar; expected a tensor of rank ≥ 1");
-        int[] dims = new int[t.getDimsCount()];
-        long count = 1;
+        Const c;
+        try {
+            c = new TensorDecoder(source, null).decode(t, source);
+        } catch (GraphException e) { // the decoder's size checks, about a model's tensor: here it is the file's format
+            throw new FormatException(e.getMessage(), e);
+        } catch (FormatException e) {
+            throw e;
+        } catch (IOException e) { // only external data reads files, and without a folder it is refused as a FormatException
+            throw new FormatException(source + ": " + e.getMessage(), e);
+        }
+        int[] dims = new int[c.dims().length];
         for (int i = 0; i < dims.length; i++) {
-            long d = t.getDims(i);
-            if (d <= 0 || d > Integer.MAX_VALUE) throw new FormatException(source + ": dimension " + i + " is " + d);
-            dims[i] = (int) d;
-            count *= d;
-            if (count > Integer.MAX_VALUE - 8) throw new FormatException(source + ": too many elements for one array");
+            if (c.dims()[i] <= 0) throw new FormatException(source + ": dimension " + i + " is " + c.dims()[i]);
+            dims[i] = (int) c.dims()[i];
         }
-        float[] data = new float[(int) count];
-        if (t.hasRawData()) {
-            if (t.getRawData().size() != 4 * count) {
-                throw new FormatException(source + ": raw_data holds " + t.getRawData().size() + " bytes, its shape needs " + 4 * count);
-            }
-            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(data);
-        } else {
-            if (t.getFloatDataCount() != count) {
-                throw new FormatException(source + ": float_data holds " + t.getFloatDataCount() + " values, its shape needs " + count);
-            }
-            for (int i = 0; i < data.length; i++) data[i] = t.getFloatData(i);
-        }
-        return new Tensor(Shape.of(dims), data);
+        return new Tensor(Shape.of(dims), c.f());
     }
 }
