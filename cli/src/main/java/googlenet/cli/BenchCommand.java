@@ -59,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Taken before the timed runs, so that a report from the Ctrl-C hook does not touch a model being closed. */
     private long arenaBytes;
+    private int batchParts;
 
     @Override
     public Integer call() {
@@ -94,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger(); // read by the Ctrl-C hook
         long[] heap = {0};
         arenaBytes = session.arenaBytes();
+        batchParts = session.parts();
         progress.done();
         // Always said (not only on a terminal): a user and a test can tell the timed runs, which Ctrl-C reports, have begun.
         spec.commandLine().getErr().println("bench: timing " + iterations + " runs; Ctrl-C stops and prints what was measured so far");
@@ -154,6 +156,7 @@ final class BenchCommand implements Callable<Integer> {
         r.put("batch", b);
         r.put("threads", m.threads());
         r.put("convolution", m.convolution());
+        r.put("batchParts", batchParts);
         r.put("runs", runs);
         r.put("interrupted", interrupted);
         r.put("latencyMs", Map.of("min", round(min), "median", round(median), "p99", round(p99)));
@@ -171,7 +174,8 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             out.println(Json.write(r));
         } else {
-            out.printf("%s, batch %d, %d thread(s), %d timed runs%s%n", model.model, b, m.threads(), runs, interrupted ? " (interrupted)" : "");
+            out.printf("%s, batch %d, %d thread(s)%s, %d timed runs%s%n", model.model, b, m.threads(),
+                    batchParts > 1 ? " (a part of " + b / batchParts + " images each)" : "", runs, interrupted ? " (interrupted)" : "");
             out.printf("convolution:     %s%n", m.convolution());
             out.printf("latency ms:      min %.3f  median %.3f  p99 %.3f%n", min, median, p99);
             out.printf("throughput:      %.1f images/s%n", b / (median / 1e3));

@@ -31,36 +31,53 @@ public final class Session implements AutoCloseable {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private final Model model;
+    /** The plan each part runs (the whole batch's when there is one part). */
     private final Plan plan;
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment memory;
+    /** One arena per part of the batch: its images' activations (see {@link Model#newSession}). */
+    private final MemorySegment[] parts;
     /** Per thread of the model (this one first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
     private final MemorySegment[] scratch;
     private final StepLoop loop;
+    private final Shape inputShape;
+    private final List<Shape> outputShapes;
     private final long[] outputOffsets;
-    private final int[] outputSizes;
-    private final int inputSize;
+    /** Floats of the input and of each output per part: a part's images are a contiguous run of the whole's. */
+    private final int inputPerPart;
+    private final int[] outputPerPart;
     private final AtomicBoolean inUse = new AtomicBoolean();
     private volatile String closedBecause;
     private float[] heapBuffer;
 
-    Session(Model model, CompiledPlan compiled, WorkerPool pool) {
+    /** A session of {@code parts} parts, each running {@code compiled} (its batch a {@code parts}-th of the session's). */
+    Session(Model model, CompiledPlan compiled, int parts, WorkerPool pool) {
         this.model = model;
         this.plan = compiled.plan();
-        this.memory = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
+        this.parts = new MemorySegment[parts];
+        for (int p = 0; p < parts; p++) this.parts[p] = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
         long scratchBytes = StepLoop.scratchBytes(compiled.kernels());
         this.scratch = new MemorySegment[pool.threads()];
         for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
-        this.loop = new StepLoop(compiled.kernels(), memory, scratch, pool);
-        NativeMemory.allocated(memory.byteSize() + scratch.length * scratchBytes);
-        this.inputSize = Math.toIntExact(plan.inputShape().elements());
+        this.loop = new StepLoop(compiled.kernels(), this.parts, scratch, pool);
+        NativeMemory.allocated(nativeBytes());
+        this.inputShape = wholeBatch(plan.inputShape(), parts);
+        this.inputPerPart = Math.toIntExact(plan.inputShape().elements());
         List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
+        this.outputShapes = outs.stream().map(r -> wholeBatch(r.shape(), parts)).toList();
         this.outputOffsets = outs.stream().mapToLong(Plan.PlainRegion::offset).toArray();
-        this.outputSizes = outs.stream().mapToInt(r -> Math.toIntExact(r.shape().elements())).toArray();
+        this.outputPerPart = outs.stream().mapToInt(r -> Math.toIntExact(r.shape().elements())).toArray();
+    }
+
+    private static Shape wholeBatch(Shape partShape, int parts) {
+        return partShape.with(0, partShape.dim(0) * parts);
+    }
+
+    private long nativeBytes() {
+        return parts.length * parts[0].byteSize() + scratch.length * scratch[0].byteSize();
     }
 
     public Shape inputShape() {
-        return plan.inputShape();
+        return inputShape;
     }
 
     /** Output names in the order {@link #run(float[], float[][])} fills them. */
@@ -69,14 +86,22 @@ public final class Session implements AutoCloseable {
     }
 
     public Shape outputShape(String name) {
-        Plan.PlainRegion r = plan.outputs().get(name);
-        if (r == null) throw new IllegalArgumentException("no output '" + name + "'; outputs are " + outputNames());
-        return r.shape();
+        int i = outputNames().indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("no output '" + name + "'; outputs are " + outputNames());
+        return outputShapes.get(i);
     }
 
-    /** Bytes of this session's activation arena. */
+    /** Bytes of this session's activation arenas (one per part). */
     public long arenaBytes() {
-        return plan.arenaBytes();
+        return parts.length * plan.arenaBytes();
+    }
+
+    /**
+     * Into how many parts the session splits a batch, each run whole by one thread on its own arena: the model's
+     * thread count when it divides the batch, else 1 (every step shared by the threads).
+     */
+    public int parts() {
+        return parts.length;
     }
 
     /** Bytes of the kernels' scratch (the Winograd convolutions' transformed tiles): this much per thread of the model. */
@@ -84,19 +109,20 @@ public final class Session implements AutoCloseable {
         return scratch[0].byteSize();
     }
 
+    /** The plan each part runs: for the whole batch when {@link #parts()} is 1, else for a part's images. */
     public Plan plan() {
         return plan;
     }
 
     /** Runs on {@code input} (NCHW float32, the session's input shape) and writes the first output. */
     public void run(float[] input, float[] output) {
-        checkLength("input", input.length, inputSize);
-        checkLength("output", output.length, outputSizes[0]);
+        checkLength("input", input.length, inputSize());
+        checkLength("output", output.length, outputSize(0));
         begin();
         try {
-            HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
+            writeInput(input);
             loop.run();
-            HeapCopy.fromSegment(memory, outputOffsets[0], output, outputSizes[0]);
+            readOutput(0, output);
         } finally {
             end();
         }
@@ -104,18 +130,16 @@ public final class Session implements AutoCloseable {
 
     /** Runs and writes every output, in {@link #outputNames()} order. */
     public void run(float[] input, float[][] outputs) {
-        checkLength("input", input.length, inputSize);
+        checkLength("input", input.length, inputSize());
         if (outputs.length != outputOffsets.length) {
             throw new IllegalArgumentException("expected " + outputOffsets.length + " output arrays " + outputNames() + ", got " + outputs.length);
         }
-        for (int i = 0; i < outputs.length; i++) checkLength("output " + i, outputs[i].length, outputSizes[i]);
+        for (int i = 0; i < outputs.length; i++) checkLength("output " + i, outputs[i].length, outputSize(i));
         begin();
         try {
-            HeapCopy.toSegment(input, memory, plan.inputOffset(), inputSize);
+            writeInput(input);
             loop.run();
-            for (int i = 0; i < outputs.length; i++) {
-                HeapCopy.fromSegment(memory, outputOffsets[i], outputs[i], outputSizes[i]);
-            }
+            for (int i = 0; i < outputs.length; i++) readOutput(i, outputs[i]);
         } finally {
             end();
         }
@@ -136,13 +160,15 @@ public final class Session implements AutoCloseable {
         checkFloats("input", input);
         checkFloats("output", output);
         if (output.isReadOnly()) throw new IllegalArgumentException("output: the segment is read-only");
-        checkLength("input", input.byteSize() / Float.BYTES, inputSize);
-        checkLength("output", output.byteSize() / Float.BYTES, outputSizes[0]);
+        checkLength("input", input.byteSize() / Float.BYTES, inputSize());
+        checkLength("output", output.byteSize() / Float.BYTES, outputSize(0));
         begin();
         try {
-            MemorySegment.copy(input, 0, memory, plan.inputOffset(), (long) inputSize * Float.BYTES);
+            long in = (long) inputPerPart * Float.BYTES;
+            long out = (long) outputPerPart[0] * Float.BYTES;
+            for (int p = 0; p < parts.length; p++) MemorySegment.copy(input, p * in, parts[p], plan.inputOffset(), in);
             loop.run();
-            MemorySegment.copy(memory, outputOffsets[0], output, 0, (long) outputSizes[0] * Float.BYTES);
+            for (int p = 0; p < parts.length; p++) MemorySegment.copy(parts[p], outputOffsets[0], output, p * out, out);
         } finally {
             end();
         }
@@ -150,19 +176,39 @@ public final class Session implements AutoCloseable {
 
     /** Runs from and into float buffers (their positions are not changed). */
     public void run(FloatBuffer input, FloatBuffer output) {
-        checkLength("input", input.remaining(), inputSize);
-        checkLength("output", output.remaining(), outputSizes[0]);
+        checkLength("input", input.remaining(), inputSize());
+        checkLength("output", output.remaining(), outputSize(0));
         begin();
         try {
-            if (heapBuffer == null) heapBuffer = new float[Math.max(inputSize, outputSizes[0])];
-            input.get(input.position(), heapBuffer, 0, inputSize);
-            HeapCopy.toSegment(heapBuffer, memory, plan.inputOffset(), inputSize);
+            if (heapBuffer == null) heapBuffer = new float[Math.max(inputSize(), outputSize(0))];
+            input.get(input.position(), heapBuffer, 0, inputSize());
+            writeInput(heapBuffer);
             loop.run();
-            HeapCopy.fromSegment(memory, outputOffsets[0], heapBuffer, outputSizes[0]);
-            output.put(output.position(), heapBuffer, 0, outputSizes[0]);
+            readOutput(0, heapBuffer);
+            output.put(output.position(), heapBuffer, 0, outputSize(0));
         } finally {
             end();
         }
+    }
+
+    private int inputSize() {
+        return inputPerPart * parts.length;
+    }
+
+    private int outputSize(int output) {
+        return outputPerPart[output] * parts.length;
+    }
+
+    /** Copies each part's images (a contiguous run of the batch's) into its arena. */
+    private void writeInput(float[] input) {
+        for (int p = 0; p < parts.length; p++) {
+            HeapCopy.toSegment(input, p * inputPerPart, parts[p], plan.inputOffset(), inputPerPart);
+        }
+    }
+
+    private void readOutput(int output, float[] into) {
+        int n = outputPerPart[output];
+        for (int p = 0; p < parts.length; p++) HeapCopy.fromSegment(parts[p], outputOffsets[output], into, p * n, n);
     }
 
     /** Brings the JIT to steady state for this session's steps (see {@link WarmUp}). */
@@ -173,7 +219,7 @@ public final class Session implements AutoCloseable {
             List<Thread> threads = new java.util.ArrayList<>(model.workerThreads());
             threads.add(Thread.currentThread());
             WarmUp.Result r = WarmUp.run(loop, threads, minRounds, maxNanos);
-            return new WarmUpReport(plan.inputShape().dim(0), java.time.Duration.ofNanos(System.nanoTime() - start),
+            return new WarmUpReport(inputShape.dim(0), java.time.Duration.ofNanos(System.nanoTime() - start),
                     r.executions(), r.allocating());
         } finally {
             end();
@@ -252,6 +298,6 @@ public final class Session implements AutoCloseable {
     private void free(String because) {
         closedBecause = because;
         arena.close();
-        NativeMemory.freed(memory.byteSize() + scratch.length * scratch[0].byteSize());
+        NativeMemory.freed(nativeBytes());
     }
 }

@@ -73,6 +73,37 @@ class ModelTest {
         assertArrayEquals(one, two);
     }
 
+    @Test
+    void aBatchSplitAcrossTheThreadsGivesEachImageTheBitsOfItsOwnRun() {
+        Graph graph = SeededWeights.apply(Builtins.build("d2l", Shape.of(1, 3, 64, 64), 10), 7);
+        int perImage = 3 * 64 * 64;
+        float[] x = input(Shape.of(4, 3, 64, 64), 2);
+        try (Model model = Model.load(graph, Options.threads(2)); Session four = model.newSession(4);
+             Session three = model.newSession(3); Session one = model.newSession(1);
+             java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            assertEquals(2, four.parts(), "two threads divide a batch of 4");
+            assertEquals(1, three.parts(), "two threads do not divide a batch of 3");
+            assertEquals(Shape.of(4, 10), four.outputShape(four.outputNames().getFirst()));
+            float[] y = new float[40];
+            four.run(x, y);
+            float[] fromThree = new float[30];
+            three.run(java.util.Arrays.copyOf(x, 3 * perImage), fromThree);
+            for (int i = 0; i < 4; i++) {
+                float[] alone = new float[10];
+                one.run(java.util.Arrays.copyOfRange(x, i * perImage, (i + 1) * perImage), alone);
+                assertArrayEquals(alone, java.util.Arrays.copyOfRange(y, i * 10, (i + 1) * 10), "image " + i + " of the split batch");
+                if (i < 3) assertArrayEquals(alone, java.util.Arrays.copyOfRange(fromThree, i * 10, (i + 1) * 10), "image " + i + " of 3");
+            }
+            var in = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, x);
+            var out = arena.allocate(40 * Float.BYTES);
+            four.run(in, out);
+            assertArrayEquals(y, out.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), "segments");
+            java.nio.FloatBuffer buffer = java.nio.FloatBuffer.allocate(40);
+            four.run(java.nio.FloatBuffer.wrap(x), buffer);
+            assertArrayEquals(y, buffer.array(), "buffers");
+        }
+    }
+
     @ParameterizedTest(name = "threads {0}")
     @CsvSource({"1", "2"})
     void winogradByDefaultExactRunsDirectAndBothMatchTheReference(int threads) {

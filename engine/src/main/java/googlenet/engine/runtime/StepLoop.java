@@ -8,21 +8,26 @@ import java.util.List;
 
 /**
  * A session's run: the plan's kernels over one arena, in order, each step's tasks shared by the model's threads when
- * no other run holds them. Allocates nothing per run.
+ * no other run holds them. Or, for a batch split into parts (one per thread, see {@code Model#newSession}), the same
+ * plan over one arena per part, each part's whole run a task of its own: no step waits for another thread, and no
+ * thread reads what another wrote. Allocates nothing per run.
  */
 public final class StepLoop {
     private final Kernel[] kernels;
-    private final MemorySegment memory;
+    /** One arena per part; the first is the one {@link Stepper} and {@link #profile} run on. */
+    private final MemorySegment[] parts;
+    private final Kernel wholeParts = new WholeParts();
     /** Per thread of the pool (the caller first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
     private final MemorySegment[] scratch;
     private final WorkerPool pool;
 
-    public StepLoop(List<Kernel> kernels, MemorySegment memory, MemorySegment[] scratch, WorkerPool pool) {
+    public StepLoop(List<Kernel> kernels, MemorySegment[] parts, MemorySegment[] scratch, WorkerPool pool) {
         if (scratch.length != pool.threads()) {
             throw new IllegalArgumentException(scratch.length + " scratch segments for " + pool.threads() + " threads");
         }
         this.kernels = kernels.toArray(Kernel[]::new);
-        this.memory = memory;
+        if (parts.length < 1) throw new IllegalArgumentException("no arena");
+        this.parts = parts.clone();
         this.scratch = scratch.clone();
         this.pool = pool;
     }
@@ -42,13 +47,44 @@ public final class StepLoop {
         return kernels[step];
     }
 
-    /** Runs every step in order. */
+    /** Runs every step in order (on every part). */
     public void run() {
         boolean workers = pool.acquire();
         try {
-            for (Kernel k : kernels) pool.run(k, memory, scratch, workers);
+            if (parts.length == 1) {
+                for (Kernel k : kernels) pool.run(k, parts[0], scratch, workers);
+            } else {
+                pool.run(wholeParts, parts[0], scratch, workers);
+            }
         } finally {
             if (workers) pool.release();
+        }
+    }
+
+    /** Task p runs every step, all its tasks, on part p's arena, on the thread that claimed it. */
+    private final class WholeParts implements Kernel {
+        @Override
+        public int tasks() {
+            return parts.length;
+        }
+
+        @Override
+        public void run(MemorySegment unused, int part, MemorySegment scratch) {
+            MemorySegment memory = parts[part];
+            for (Kernel k : kernels) {
+                int n = k.tasks();
+                for (int t = 0; t < n; t++) k.run(memory, t, scratch);
+            }
+        }
+
+        @Override
+        public void run(MemorySegment unused, int part) {
+            throw new UnsupportedOperationException("a part runs with its thread's scratch");
+        }
+
+        @Override
+        public String describe() {
+            return "the whole plan on each of " + parts.length + " parts of the batch";
         }
     }
 
@@ -57,7 +93,7 @@ public final class StepLoop {
         private final boolean workers = pool.acquire();
 
         public void run(int step) {
-            pool.run(kernels[step], memory, scratch, workers);
+            pool.run(kernels[step], parts[0], scratch, workers);
         }
 
         @Override
@@ -71,7 +107,7 @@ public final class StepLoop {
     }
 
     /**
-     * Runs the plan {@code rounds} times on whatever the arena holds and returns each step's fastest time in
+     * Runs the plan {@code rounds} times (on the first part's arena, with every thread) on whatever the arena holds and returns each step's fastest time in
      * nanoseconds, in plan order (noise from other processes only adds time, so the minimum is the step's own cost).
      */
     public long[] profile(int rounds) {

@@ -16,11 +16,11 @@ public final class HeapCopy {
     private HeapCopy() {
     }
 
-    public static void toSegment(float[] src, MemorySegment dst, long dstOffset, int count) {
-        MemorySegment.copy(src, 0, dst, FLOAT, dstOffset, count);
+    public static void toSegment(float[] src, int srcIndex, MemorySegment dst, long dstOffset, int count) {
+        MemorySegment.copy(src, srcIndex, dst, FLOAT, dstOffset, count);
     }
 
-    public static void fromSegment(MemorySegment src, long srcOffset, float[] dst, int count) {
-        MemorySegment.copy(src, FLOAT, srcOffset, dst, 0, count);
+    public static void fromSegment(MemorySegment src, long srcOffset, float[] dst, int dstIndex, int count) {
+        MemorySegment.copy(src, FLOAT, srcOffset, dst, dstIndex, count);
     }
 }
