@@ -8,14 +8,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.dense.Linear.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar fully connected layer (see {@link Linear}): one FMA per term from the bias in increasing k, the vector
  * kernel's operations and bits. The fallback when the Vector API is absent and the vector kernel's tested twin.
  */
 final class LinearScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     LinearScalar(Params p) {
         super(p, "scalar");

@@ -5,11 +5,9 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.dense.Relu.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** The scalar ReLU (see {@link Relu}): the fallback when the Vector API is absent and the vector kernel's tested twin. */
 final class ReluScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     ReluScalar(Params p) {
         super(p, "scalar");

@@ -1,23 +1,19 @@
 package googlenet.kernels.dense;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.dense.Relu.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /** ReLU on the Vector API (see {@link Relu}), a pixel's channel block at a time. Only loaded when the Vector API is present. */
-final class ReluVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class ReluVector extends FamilyVectorKernel<Params> {
 
     ReluVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override

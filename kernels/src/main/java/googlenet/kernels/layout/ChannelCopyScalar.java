@@ -5,14 +5,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.layout.ChannelCopy.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar channel copy (see {@link ChannelCopy}), lane by lane: the fallback when the Vector API is absent and the
  * vector kernel's tested twin.
  */
 final class ChannelCopyScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     ChannelCopyScalar(Params p) {
         super(p, "scalar");

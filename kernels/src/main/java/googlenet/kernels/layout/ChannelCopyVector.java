@@ -1,26 +1,22 @@
 package googlenet.kernels.layout;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.layout.ChannelCopy.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The channel copy on the Vector API (see {@link ChannelCopy}): a destination block's lanes from two source blocks
  * with one {@code slice}, blended under masks. Only loaded when the Vector API is present.
  */
-final class ChannelCopyVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class ChannelCopyVector extends FamilyVectorKernel<Params> {
 
     ChannelCopyVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override

@@ -5,14 +5,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.norm.ChannelAffine.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar channel affine map (see {@link ChannelAffine}): one {@code Math.fma} per element, the vector kernel's bits.
  * The fallback when the Vector API is absent and the twin the vector kernel is tested against.
  */
 final class ChannelAffineScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     ChannelAffineScalar(Params p) {
         super(p, "scalar");

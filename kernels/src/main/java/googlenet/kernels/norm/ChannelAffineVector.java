@@ -1,26 +1,22 @@
 package googlenet.kernels.norm;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.norm.ChannelAffine.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The channel affine map on the Vector API (see {@link ChannelAffine}): one vector FMA per pixel of a channel block.
  * Only loaded when the Vector API is present.
  */
-final class ChannelAffineVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class ChannelAffineVector extends FamilyVectorKernel<Params> {
 
     ChannelAffineVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override

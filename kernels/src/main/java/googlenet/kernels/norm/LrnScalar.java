@@ -5,14 +5,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.norm.Lrn.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar LRN (see {@link Lrn}): computes in double exactly as the reference and equals it bit for bit. The
  * fallback when the Vector API is absent or the window or β does not suit the vector kernel, and its tested twin.
  */
 final class LrnScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     LrnScalar(Params p) {
         super(p, "scalar");

@@ -1,26 +1,22 @@
 package googlenet.kernels.norm;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.norm.Lrn.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * LRN on the Vector API (see {@link Lrn} for its precision): the squares summed in float, neighbour lanes fetched with
  * {@code slice} across the previous and next block, β by square roots. Only loaded when the Vector API is present.
  */
-final class LrnVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class LrnVector extends FamilyVectorKernel<Params> {
 
     LrnVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override
