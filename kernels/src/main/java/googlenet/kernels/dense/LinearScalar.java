@@ -21,10 +21,10 @@ final class LinearScalar extends FamilyKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int chunk, int part, int g) {
-        int c = Blocking.LANES;
-        int width = GROUP * c;
         int n0 = chunk * IMAGES;
         int n1 = Math.min(p.in.batch(), n0 + IMAGES);
+        int c = Blocking.LANES;
+        int width = GROUP * c;
         long wGroup = (long) g * p.k * width * Float.BYTES;
         for (int n = n0; n < n1; n++) {
             long x = p.in.at(n, 0, 0, 0);

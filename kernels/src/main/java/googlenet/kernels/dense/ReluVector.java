@@ -18,13 +18,13 @@ final class ReluVector extends FamilyVectorKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
         long vec = (long) Blocking.LANES * Float.BYTES;
         long from = p0 * vec;
         long to = p1 * vec;
-        long src = p.in.at(n, block, 0, 0);
-        long dst = p.out.at(n, block, 0, 0);
+        long src = p.in().at(n, block, 0, 0);
+        long dst = p.out().at(n, block, 0, 0);
         for (long off = from; off < to; off += vec) {
             FloatVector v = FloatVector.fromMemorySegment(S, arena, src + off, ORDER);
             v.blend(0f, v.compare(VectorOperators.LE, 0f)).intoMemorySegment(arena, dst + off, ORDER);

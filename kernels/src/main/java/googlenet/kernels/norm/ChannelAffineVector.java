@@ -21,15 +21,14 @@ final class ChannelAffineVector extends FamilyVectorKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
-        int c = Blocking.LANES;
-        long pixelStride = p.in.pixelStride();
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
-        long src = p.in.at(n, block, 0, 0) + p0 * pixelStride;
-        long dst = p.out.at(n, block, 0, 0) + p0 * pixelStride;
-        FloatVector scale = FloatVector.fromArray(S, p.scale, block * c);
-        FloatVector shift = FloatVector.fromArray(S, p.shift, block * c);
-        boolean relu = p.relu;
+        FloatVector scale = FloatVector.fromArray(S, p.scale(), block * Blocking.LANES);
+        FloatVector shift = FloatVector.fromArray(S, p.shift(), block * Blocking.LANES);
+        boolean relu = p.relu();
+        long pixelStride = p.in().pixelStride();
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
+        long src = p.in().at(n, block, 0, 0) + p0 * pixelStride;
+        long dst = p.out().at(n, block, 0, 0) + p0 * pixelStride;
         for (int q = p0; q < p1; q++, src += pixelStride, dst += pixelStride) {
             FloatVector y = FloatVector.fromMemorySegment(S, arena, src, ORDER).fma(scale, shift);
             if (relu) {

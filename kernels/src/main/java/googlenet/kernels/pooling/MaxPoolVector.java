@@ -255,13 +255,13 @@ final class MaxPoolVector extends FamilyVectorKernel<PoolShape> {
         PoolWindow g = this.g;
         PoolWindows win = s.windows();
         BlockedTensor in = s.in();
-        BlockedTensor out = s.out();
         int w = in.width();
-        int outW = out.width();
-        long outPixel = out.pixelStride();
         long rowStride = in.rowStride();
         long pixelStride = in.pixelStride();
         long inBase = in.at(n, block, 0, 0);
+        BlockedTensor out = s.out();
+        int outW = out.width();
+        long outPixel = out.pixelStride();
         float floor = s.relu() ? 0f : Float.NEGATIVE_INFINITY;
         FloatVector low = FloatVector.broadcast(S, floor);
         int oy1 = s.endRow(part);
