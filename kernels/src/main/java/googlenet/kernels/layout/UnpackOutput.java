@@ -19,8 +19,7 @@ public final class UnpackOutput extends FamilyKernel<UnpackOutput.Params> {
     record Params(BlockedTensor src, long dstOffset, SpatialTasks tasks) implements FamilyKernel.Shape {
         @Override
         public String describe() {
-            return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
-                    + " → NCHW";
+            return "unpack NCHW" + Blocking.LANES + "c " + src.dims() + " → NCHW";
         }
     }
 

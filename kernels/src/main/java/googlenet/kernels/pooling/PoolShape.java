@@ -48,7 +48,6 @@ record PoolShape(String what, BlockedTensor in, BlockedTensor out, boolean relu,
     /** The family's words and the shapes: "maxpool 3×3 … 64×112×112 → 56×56 +relu". */
     @Override
     public String describe() {
-        return what + " " + in.channels() + "×" + in.height() + "×" + in.width() + " → " + out.height() + "×"
-                + out.width() + (relu ? " +relu" : "");
+        return what + " " + in.dims() + " → " + out.height() + "×" + out.width() + (relu ? " +relu" : "");
     }
 }
