@@ -57,4 +57,19 @@ public record BlockedTensor(long offset, int batch, int channels, int height, in
     public long end() {
         return offset + (batch - 1) * imageStride + blocks() * blockStride();
     }
+
+    /** Whether {@code other} has this view's batch, channels, height and width (wherever it lies). */
+    public boolean sameShape(BlockedTensor other) {
+        return batch == other.batch && channels == other.channels && height == other.height && width == other.width;
+    }
+
+    /** Whether this view's bytes {@code [offset, end())} and {@code other}'s meet. */
+    public boolean overlaps(BlockedTensor other) {
+        return offset < other.end() && other.offset < end();
+    }
+
+    /** Channels × height × width, as kernels describe themselves: "64×56×56". */
+    public String dims() {
+        return channels + "×" + height + "×" + width;
+    }
 }

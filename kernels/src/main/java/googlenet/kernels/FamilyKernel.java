@@ -1,6 +1,7 @@
 package googlenet.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One kernel of a family (its scalar kernel or its vector one, both built by the family's factory from one checked
@@ -26,6 +27,9 @@ public abstract class FamilyKernel<S extends FamilyKernel.Shape> implements Kern
         String describe();
     }
 
+    /** How the kernels read and write the arena's floats: float32, native order, unaligned. */
+    public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
     /** The family's shape, which the factory checked. */
     protected final S shape;
     private final SpatialTasks split;
@@ -37,21 +41,12 @@ public abstract class FamilyKernel<S extends FamilyKernel.Shape> implements Kern
     private final int tasks;
     private final String description;
 
-    /** A scalar kernel, or a vector kernel that checks its species itself; {@code variant}: "scalar", "vector…". */
+    /** {@code variant}: "scalar", or "vector…" (from {@link FamilyVectorKernel}, which checks the species). */
     protected FamilyKernel(S shape, String variant) {
         this.shape = shape;
         this.split = shape.tasks();
         this.tasks = split.count();
         this.description = shape.describe() + " " + variant;
-    }
-
-    /**
-     * A vector kernel whose species (a constant of its class) is {@code speciesLanes} floats wide: throws unless that
-     * is one channel block ({@link Blocking#requireLanes}).
-     */
-    protected FamilyKernel(S shape, String variant, int speciesLanes) {
-        this(shape, variant);
-        Blocking.requireLanes(speciesLanes, description);
     }
 
     @Override

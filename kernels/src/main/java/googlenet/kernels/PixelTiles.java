@@ -13,6 +13,11 @@ public record PixelTiles(int plane, int pixelsPerTile, SpatialTasks tasks) {
         return new PixelTiles(plane, perTile, new SpatialTasks(batch, Math.ceilDiv(plane, perTile), blocks));
     }
 
+    /** {@code t}'s pixels in tiles of at most {@code maxPixels}, for its batch and channel blocks. */
+    public static PixelTiles of(BlockedTensor t, int maxPixels) {
+        return of(t.batch(), t.height(), t.width(), t.blocks(), maxPixels);
+    }
+
     /** The first pixel of tile {@code part}. */
     public int first(int part) {
         return part * pixelsPerTile;

@@ -122,8 +122,7 @@ public final class Linear {
 
         @Override
         public String describe() {
-            return "linear " + in.channels() + "×" + in.height() + "×" + in.width() + " → " + outFeatures
-                    + (relu ? " +relu" : "");
+            return "linear " + in.dims() + " → " + outFeatures + (relu ? " +relu" : "");
         }
     }
 

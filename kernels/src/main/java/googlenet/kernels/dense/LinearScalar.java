@@ -8,14 +8,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.dense.Linear.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar fully connected layer (see {@link Linear}): one FMA per term from the bias in increasing k, the vector
  * kernel's operations and bits. The fallback when the Vector API is absent and the vector kernel's tested twin.
  */
 final class LinearScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     LinearScalar(Params p) {
         super(p, "scalar");
@@ -23,10 +21,10 @@ final class LinearScalar extends FamilyKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int chunk, int part, int g) {
-        int c = Blocking.LANES;
-        int width = GROUP * c;
         int n0 = chunk * IMAGES;
         int n1 = Math.min(p.in.batch(), n0 + IMAGES);
+        int c = Blocking.LANES;
+        int width = GROUP * c;
         long wGroup = (long) g * p.k * width * Float.BYTES;
         for (int n = n0; n < n1; n++) {
             long x = p.in.at(n, 0, 0, 0);

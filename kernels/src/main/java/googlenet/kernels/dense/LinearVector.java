@@ -4,28 +4,22 @@ import static googlenet.kernels.dense.Linear.GROUP;
 import static googlenet.kernels.dense.Linear.IMAGES;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.dense.Linear.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fully connected layer on the Vector API (see {@link Linear}): {@value Linear#GROUP} output blocks (× 4 images
  * when the batch allows) in registers, the group's weights streamed once. Only loaded when the Vector API is present.
  */
-final class LinearVector extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class LinearVector extends FamilyVectorKernel<Params> {
 
     LinearVector(Params p) {
-        super(p, "vector " + GROUP + " blocks × " + IMAGES + " images", S.length());
+        super(p, "vector " + GROUP + " blocks × " + IMAGES + " images");
     }
 
     @Override

@@ -2,11 +2,9 @@ package googlenet.kernels.dense;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PixelTiledShape;
 import googlenet.kernels.PixelTiles;
-import googlenet.kernels.SpatialTasks;
-
 
 /**
  * Standalone ReLU over an NCHWc tensor, {@code y = x > 0 ? x : +0} with NaN kept (as {@code ReferenceActivations}),
@@ -34,35 +32,23 @@ public final class Relu {
     }
 
     /** What the two kernels share: the tensors, checked, and the task split. */
-    static final class Params implements FamilyKernel.Shape {
-        final BlockedTensor in;
-        final BlockedTensor out;
-        final PixelTiles tiles;
-
+    record Params(BlockedTensor in, BlockedTensor out, PixelTiles tiles) implements PixelTiledShape {
         Params(BlockedTensor in, BlockedTensor out) {
             if (in == null || out == null) {
                 throw new IllegalArgumentException("tensors must not be null");
             }
-            if (in.batch() != out.batch() || in.channels() != out.channels() || in.height() != out.height()
-                    || in.width() != out.width()) {
+            if (!in.sameShape(out)) {
                 throw new IllegalArgumentException("relu input and output shapes differ");
             }
-            if (!in.equals(out) && in.offset() < out.end() && out.offset() < in.end()) {
+            if (!in.equals(out) && in.overlaps(out)) {
                 throw new IllegalArgumentException("relu output overlaps its input without being the same view");
             }
-            this.in = in;
-            this.out = out;
-            this.tiles = PixelTiles.of(in.batch(), in.height(), in.width(), in.blocks(), PIXELS_PER_TASK);
-        }
-
-        @Override
-        public SpatialTasks tasks() {
-            return tiles.tasks();
+            this(in, out, PixelTiles.of(in, PIXELS_PER_TASK));
         }
 
         @Override
         public String describe() {
-            return "relu " + in.channels() + "×" + in.height() + "×" + in.width();
+            return "relu " + in.dims();
         }
     }
 

@@ -5,11 +5,9 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.dense.Relu.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** The scalar ReLU (see {@link Relu}): the fallback when the Vector API is absent and the vector kernel's tested twin. */
 final class ReluScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     ReluScalar(Params p) {
         super(p, "scalar");
@@ -17,12 +15,12 @@ final class ReluScalar extends FamilyKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
         long from = (long) p0 * Blocking.LANES * Float.BYTES;
         long to = (long) p1 * Blocking.LANES * Float.BYTES;
-        long src = p.in.at(n, block, 0, 0);
-        long dst = p.out.at(n, block, 0, 0);
+        long src = p.in().at(n, block, 0, 0);
+        long dst = p.out().at(n, block, 0, 0);
         for (long off = from; off < to; off += Float.BYTES) {
             float v = arena.get(FLOAT, src + off);
             arena.set(FLOAT, dst + off, v > 0 || v != v ? v : 0f);

@@ -4,11 +4,9 @@ import googlenet.kernels.Blocking;
 import googlenet.kernels.FamilyKernel;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /** The softmax kernel (see {@link Softmax}), in double, one task per image; the family has no vector twin. */
 final class SoftmaxScalar extends FamilyKernel<Softmax.Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     SoftmaxScalar(Softmax.Params p) {
         super(p, "scalar");

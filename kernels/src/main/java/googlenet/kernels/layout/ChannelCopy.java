@@ -2,10 +2,9 @@ package googlenet.kernels.layout;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PixelTiledShape;
 import googlenet.kernels.PixelTiles;
-import googlenet.kernels.SpatialTasks;
 
 
 /**
@@ -35,14 +34,9 @@ public final class ChannelCopy {
     }
 
     /** What the two kernels share: the tensors and the offset, checked, and the task split. */
-    static final class Params implements FamilyKernel.Shape {
-        final BlockedTensor src;
-        final BlockedTensor dst;
-        final int k;
-        /** The first destination block the copy touches; the task's block counts from it. */
-        final int firstBlock;
-        final PixelTiles tiles;
-
+    record Params(BlockedTensor src, BlockedTensor dst, int k, int firstBlock, PixelTiles tiles)
+            implements PixelTiledShape {
+        /** {@code k}: the channel offset; {@code firstBlock}: the first destination block the copy touches. */
         Params(BlockedTensor src, BlockedTensor dst, int channelOffset) {
             if (src == null || dst == null) {
                 throw new IllegalArgumentException("tensors must not be null");
@@ -54,21 +48,13 @@ public final class ChannelCopy {
                 throw new IllegalArgumentException("channels [" + channelOffset + ", " + (channelOffset
                         + src.channels()) + ") do not fit in " + dst.channels());
             }
-            if (src.offset() < dst.end() && dst.offset() < src.end()) {
+            if (src.overlaps(dst)) {
                 throw new IllegalArgumentException("channel copy source overlaps its destination");
             }
-            int c = Blocking.LANES;
-            this.src = src;
-            this.dst = dst;
-            this.k = channelOffset;
-            this.firstBlock = channelOffset / c;
-            int touched = (channelOffset + src.channels() - 1) / c - firstBlock + 1;
-            this.tiles = PixelTiles.of(src.batch(), src.height(), src.width(), touched, PIXELS_PER_TASK);
-        }
-
-        @Override
-        public SpatialTasks tasks() {
-            return tiles.tasks();
+            int firstBlock = channelOffset / Blocking.LANES;
+            int touched = (channelOffset + src.channels() - 1) / Blocking.LANES - firstBlock + 1;
+            this(src, dst, channelOffset, firstBlock,
+                    PixelTiles.of(src.batch(), src.height(), src.width(), touched, PIXELS_PER_TASK));
         }
 
         @Override

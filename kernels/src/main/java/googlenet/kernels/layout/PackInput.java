@@ -74,8 +74,7 @@ public final class PackInput {
 
         @Override
         public String describe() {
-            return "pack NCHW " + dst.channels() + "×" + dst.height() + "×" + dst.width() + " → NCHW" + Blocking.LANES
-                    + "c";
+            return "pack NCHW " + dst.dims() + " → NCHW" + Blocking.LANES + "c";
         }
 
         /** The first row of row chunk {@code part}. */

@@ -6,14 +6,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.layout.PackInput.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar packing of plain NCHW input (see {@link PackInput}): the fallback when the Vector API is absent or the
  * block is not 16 lanes, the vector kernel's pass for tasks of fewer than 16 pixels, and its tested twin.
  */
 final class PackInputScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     PackInputScalar(Params p) {
         super(p, "scalar");

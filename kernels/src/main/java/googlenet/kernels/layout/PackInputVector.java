@@ -1,15 +1,13 @@
 package googlenet.kernels.layout;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.layout.PackInput.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packing on the Vector API (see {@link PackInput}), only loaded when the Vector API is present. A task's pixels go
@@ -24,10 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (see {@code Conv2dVectorTiles.ALL}): C2 then knows the segment's class exactly. {@link #run} checks once per
  * task that the arena is native memory holding the source and the destination.
  */
-final class PackInputVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+final class PackInputVector extends FamilyVectorKernel<Params> {
     private static final int C = 16;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final long PIXEL = (long) C * Float.BYTES;
     /** Pixels 0..7 (LO) or 8..15 (HI) of two channel vectors a, b as pairs (a, b) per pixel. */
@@ -47,7 +43,7 @@ final class PackInputVector extends FamilyKernel<Params> {
     private static final float[][] PIXEL_INDEX = pixelIndex();
 
     PackInputVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     /** Whether the block is 16 lanes, as this kernel's transposes need. */

@@ -7,7 +7,6 @@ import googlenet.kernels.Kernel;
 import googlenet.kernels.SpatialTasks;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Unpacks a blocked view into a plain NCHW float32 tensor in the arena at byte offset {@code dstOffset} (for
@@ -15,14 +14,12 @@ import java.lang.foreign.ValueLayout;
  * the same scalar kernel. Tasks: images × channel blocks ({@link SpatialTasks}).
  */
 public final class UnpackOutput extends FamilyKernel<UnpackOutput.Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     /** The source and the destination, checked, and the task split. */
     record Params(BlockedTensor src, long dstOffset, SpatialTasks tasks) implements FamilyKernel.Shape {
         @Override
         public String describe() {
-            return "unpack NCHW" + Blocking.LANES + "c " + src.channels() + "×" + src.height() + "×" + src.width()
-                    + " → NCHW";
+            return "unpack NCHW" + Blocking.LANES + "c " + src.dims() + " → NCHW";
         }
     }
 

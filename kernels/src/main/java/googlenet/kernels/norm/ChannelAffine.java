@@ -2,10 +2,11 @@ package googlenet.kernels.norm;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PixelTiledShape;
 import googlenet.kernels.PixelTiles;
-import googlenet.kernels.SpatialTasks;
+
+import java.util.Arrays;
 
 /**
  * Per-channel affine map over NCHWc tensors, {@code y = fma(x, scale[ch], shift[ch])} with optional fused ReLU:
@@ -67,46 +68,30 @@ public final class ChannelAffine {
     }
 
     /** What the two kernels share: the tensors and the padded scale and shift, checked, and the task split. */
-    static final class Params implements FamilyKernel.Shape {
-        final BlockedTensor in;
-        final BlockedTensor out;
-        final float[] scale;
-        final float[] shift;
-        final boolean relu;
-        final PixelTiles tiles;
-
+    record Params(BlockedTensor in, BlockedTensor out, float[] scale, float[] shift, boolean relu, PixelTiles tiles)
+            implements PixelTiledShape {
         Params(BlockedTensor in, BlockedTensor out, float[] scale, float[] shift, boolean relu) {
             if (in == null || out == null || scale == null || shift == null) {
                 throw new IllegalArgumentException("arguments must not be null");
             }
-            if (in.batch() != out.batch() || in.channels() != out.channels() || in.height() != out.height()
-                    || in.width() != out.width()) {
+            if (!in.sameShape(out)) {
                 throw new IllegalArgumentException("affine input and output shapes differ");
             }
             if (scale.length != in.channels() || shift.length != in.channels()) {
                 throw new IllegalArgumentException("scale/shift need " + in.channels() + " values, have "
                         + scale.length + "/" + shift.length);
             }
-            if (!in.equals(out) && in.offset() < out.end() && out.offset() < in.end()) {
+            if (!in.equals(out) && in.overlaps(out)) {
                 throw new IllegalArgumentException("affine output overlaps its input without being the same view");
             }
-            this.in = in;
-            this.out = out;
             // Padded with zeros: padding lanes map 0 to fma(0, 0, 0) = 0.
-            this.scale = java.util.Arrays.copyOf(scale, Blocking.padded(in.channels()));
-            this.shift = java.util.Arrays.copyOf(shift, Blocking.padded(in.channels()));
-            this.relu = relu;
-            this.tiles = PixelTiles.of(in.batch(), in.height(), in.width(), in.blocks(), PIXELS_PER_TASK);
-        }
-
-        @Override
-        public SpatialTasks tasks() {
-            return tiles.tasks();
+            this(in, out, Arrays.copyOf(scale, Blocking.padded(in.channels())),
+                    Arrays.copyOf(shift, Blocking.padded(in.channels())), relu, PixelTiles.of(in, PIXELS_PER_TASK));
         }
 
         @Override
         public String describe() {
-            return "channel affine " + in.channels() + "×" + in.height() + "×" + in.width() + (relu ? " +relu" : "");
+            return "channel affine " + in.dims() + (relu ? " +relu" : "");
         }
     }
 

@@ -1,39 +1,34 @@
 package googlenet.kernels.norm;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.norm.ChannelAffine.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The channel affine map on the Vector API (see {@link ChannelAffine}): one vector FMA per pixel of a channel block.
  * Only loaded when the Vector API is present.
  */
-final class ChannelAffineVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class ChannelAffineVector extends FamilyVectorKernel<Params> {
 
     ChannelAffineVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
-        int c = Blocking.LANES;
-        long pixelStride = p.in.pixelStride();
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
-        long src = p.in.at(n, block, 0, 0) + p0 * pixelStride;
-        long dst = p.out.at(n, block, 0, 0) + p0 * pixelStride;
-        FloatVector scale = FloatVector.fromArray(S, p.scale, block * c);
-        FloatVector shift = FloatVector.fromArray(S, p.shift, block * c);
-        boolean relu = p.relu;
+        FloatVector scale = FloatVector.fromArray(S, p.scale(), block * Blocking.LANES);
+        FloatVector shift = FloatVector.fromArray(S, p.shift(), block * Blocking.LANES);
+        boolean relu = p.relu();
+        long pixelStride = p.in().pixelStride();
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
+        long src = p.in().at(n, block, 0, 0) + p0 * pixelStride;
+        long dst = p.out().at(n, block, 0, 0) + p0 * pixelStride;
         for (int q = p0; q < p1; q++, src += pixelStride, dst += pixelStride) {
             FloatVector y = FloatVector.fromMemorySegment(S, arena, src, ORDER).fma(scale, shift);
             if (relu) {

@@ -2,10 +2,9 @@ package googlenet.kernels.norm;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.Kernel;
+import googlenet.kernels.PixelTiledShape;
 import googlenet.kernels.PixelTiles;
-import googlenet.kernels.SpatialTasks;
 
 
 /**
@@ -39,7 +38,7 @@ public final class Lrn {
     /** Vector API kernel when {@link Blocking#VECTOR} (and the window spans at most three blocks), else scalar. */
     public static Kernel create(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k) {
         Params p = new Params(in, out, size, alpha, beta, k);
-        return Blocking.VECTOR && p.before <= Blocking.LANES && p.after <= Blocking.LANES && rootsOnly(beta)
+        return Blocking.VECTOR && p.before() <= Blocking.LANES && p.after() <= Blocking.LANES && rootsOnly(beta)
                 ? VectorFactory.create(p) : new LrnScalar(p);
     }
 
@@ -55,51 +54,29 @@ public final class Lrn {
     }
 
     /** What the two kernels share: the tensors and the window, checked, and the task split. */
-    static final class Params implements FamilyKernel.Shape {
-        final BlockedTensor in;
-        final BlockedTensor out;
-        final int size;
-        final float alpha;
-        final float beta;
-        final float k;
-        final int before;
-        final int after;
-        final PixelTiles tiles;
-
+    record Params(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k, int before,
+                  int after, PixelTiles tiles) implements PixelTiledShape {
+        /** {@code before}, {@code after}: the window's channels below and above the centre. */
         Params(BlockedTensor in, BlockedTensor out, int size, float alpha, float beta, float k) {
             if (in == null || out == null) {
                 throw new IllegalArgumentException("tensors must not be null");
             }
-            if (in.batch() != out.batch() || in.channels() != out.channels() || in.height() != out.height()
-                    || in.width() != out.width()) {
+            if (!in.sameShape(out)) {
                 throw new IllegalArgumentException("LRN input and output shapes differ");
             }
             if (size <= 0) {
                 throw new IllegalArgumentException("size must be positive, was " + size);
             }
-            if (in.offset() < out.end() && out.offset() < in.end()) {
+            if (in.overlaps(out)) {
                 throw new IllegalArgumentException("LRN output must not overlap its input");
             }
-            this.in = in;
-            this.out = out;
-            this.size = size;
-            this.alpha = alpha;
-            this.beta = beta;
-            this.k = k;
-            this.before = (size - 1) / 2;
-            this.after = size - 1 - before;
-            this.tiles = PixelTiles.of(in.batch(), in.height(), in.width(), in.blocks(), PIXELS_PER_TASK);
-        }
-
-        @Override
-        public SpatialTasks tasks() {
-            return tiles.tasks();
+            this(in, out, size, alpha, beta, k, (size - 1) / 2, size - 1 - (size - 1) / 2,
+                    PixelTiles.of(in, PIXELS_PER_TASK));
         }
 
         @Override
         public String describe() {
-            return "lrn size " + size + " alpha " + alpha + " beta " + beta + " k " + k + " " + in.channels() + "×"
-                    + in.height() + "×" + in.width();
+            return "lrn size " + size + " alpha " + alpha + " beta " + beta + " k " + k + " " + in.dims();
         }
     }
 

@@ -5,14 +5,12 @@ import googlenet.kernels.FamilyKernel;
 import googlenet.kernels.norm.Lrn.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The scalar LRN (see {@link Lrn}): computes in double exactly as the reference and equals it bit for bit. The
  * fallback when the Vector API is absent or the window or β does not suit the vector kernel, and its tested twin.
  */
 final class LrnScalar extends FamilyKernel<Params> {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     LrnScalar(Params p) {
         super(p, "scalar");
@@ -20,15 +18,19 @@ final class LrnScalar extends FamilyKernel<Params> {
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
+        double scale = (double) p.alpha() / p.size();
+        float k = p.k();
+        float beta = p.beta();
+        int before = p.before();
+        int after = p.after();
         int c = Blocking.LANES;
-        int channels = p.in.channels();
-        long blockStride = p.in.blockStride();
-        long pixelStride = p.in.pixelStride();
-        long inImage = p.in.at(n, 0, 0, 0);
-        long outBase = p.out.at(n, block, 0, 0);
-        double scale = (double) p.alpha / p.size;
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
+        int channels = p.in().channels();
+        long blockStride = p.in().blockStride();
+        long pixelStride = p.in().pixelStride();
+        long inImage = p.in().at(n, 0, 0, 0);
+        long outBase = p.out().at(n, block, 0, 0);
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
         for (int lane = 0; lane < c; lane++) {
             int ch = block * c + lane;
             if (ch >= channels) {
@@ -37,8 +39,8 @@ final class LrnScalar extends FamilyKernel<Params> {
                 }
                 continue;
             }
-            int lo = Math.max(0, ch - p.before);
-            int hi = Math.min(channels - 1, ch + p.after);
+            int lo = Math.max(0, ch - before);
+            int hi = Math.min(channels - 1, ch + after);
             for (int q = p0; q < p1; q++) {
                 long pixel = inImage + q * pixelStride;
                 double sumSquares = 0.0;
@@ -47,7 +49,7 @@ final class LrnScalar extends FamilyKernel<Params> {
                     sumSquares += v * v;
                 }
                 float x = arena.get(FLOAT, pixel + block * blockStride + (long) lane * Float.BYTES);
-                float y = (float) (x / Math.pow(p.k + scale * sumSquares, p.beta));
+                float y = (float) (x / Math.pow(k + scale * sumSquares, beta));
                 arena.set(FLOAT, outBase + q * pixelStride + (long) lane * Float.BYTES, y);
             }
         }

@@ -1,47 +1,43 @@
 package googlenet.kernels.norm;
 
 import googlenet.kernels.Blocking;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 import googlenet.kernels.norm.Lrn.Params;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * LRN on the Vector API (see {@link Lrn} for its precision): the squares summed in float, neighbour lanes fetched with
  * {@code slice} across the previous and next block, β by square roots. Only loaded when the Vector API is present.
  */
-final class LrnVector extends FamilyKernel<Params> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+final class LrnVector extends FamilyVectorKernel<Params> {
 
     LrnVector(Params p) {
-        super(p, "vector", S.length());
+        super(p);
     }
 
     @Override
     protected void run(MemorySegment arena, Params p, int n, int part, int block) {
-        int c = Blocking.LANES;
-        long blockStride = p.in.blockStride();
-        long pixelStride = p.in.pixelStride();
-        long cur = p.in.at(n, block, 0, 0);
-        long dst = p.out.at(n, block, 0, 0);
+        float scale = (float) ((double) p.alpha() / p.size());
+        float k = p.k();
+        float beta = p.beta();
+        int before = p.before();
+        int after = p.after();
         boolean hasPrev = block > 0;
-        boolean hasNext = block + 1 < p.tiles.tasks().blocks();
-        int before = p.before;
-        int after = p.after;
-        float scale = (float) ((double) p.alpha / p.size);
-        float k = p.k;
-        float beta = p.beta;
+        boolean hasNext = block + 1 < p.tiles().tasks().blocks();
+        int c = Blocking.LANES;
+        long blockStride = p.in().blockStride();
+        long pixelStride = p.in().pixelStride();
+        long cur = p.in().at(n, block, 0, 0);
+        long dst = p.out().at(n, block, 0, 0);
         FloatVector zero = FloatVector.zero(S);
-        int real = Math.min(c, p.in.channels() - block * c);
+        int real = Math.min(c, p.in().channels() - block * c);
         VectorMask<Float> realLanes = S.indexInRange(0, real);
-        int p0 = p.tiles.first(part);
-        int p1 = p.tiles.end(part);
+        int p0 = p.tiles().first(part);
+        int p1 = p.tiles().end(part);
         for (int q = p0; q < p1; q++) {
             long at = cur + q * pixelStride;
             FloatVector x = FloatVector.fromMemorySegment(S, arena, at, ORDER);

@@ -9,10 +9,9 @@ import googlenet.kernels.Kernel;
  * {@code outH × outW}: output row i averages input rows {@code [floor(i·H/outH), ceil((i+1)·H/outH))}, columns
  * likewise, as {@code ReferencePooling.adaptiveAvgPool2d}. Optional fused ReLU.
  * <p>
- * Precision as {@link AvgPool}: the scalar variant sums in double and equals the reference bit for bit; the vector
- * variant sums in float and divides once.
- * <p>
- * The factory of {@link AdaptiveAvgPoolScalar} and {@link AdaptiveAvgPoolVector}. Tasks: images × output-row tiles ×
+ * Average pooling over these windows ({@link PoolWindows#adaptive}): the factory of {@link AvgPoolScalar} and
+ * {@link AvgPoolVector}, so the precision is {@link AvgPool}'s (the scalar kernel sums in double and equals the
+ * reference bit for bit; the vector kernel sums in float and divides once). Tasks: images × output-row tiles ×
  * channel blocks ({@link googlenet.kernels.SpatialTasks}).
  */
 public final class AdaptiveAvgPool {
@@ -23,18 +22,18 @@ public final class AdaptiveAvgPool {
     /** Vector API kernel when {@link Blocking#VECTOR}, else the scalar blocked kernel. */
     public static Kernel create(BlockedTensor in, BlockedTensor out, boolean relu) {
         PoolShape shape = PoolShape.adaptive("adaptive avgpool", in, out, relu);
-        return Blocking.VECTOR ? VectorFactory.create(shape) : new AdaptiveAvgPoolScalar(shape);
+        return Blocking.VECTOR ? VectorFactory.create(shape) : new AvgPoolScalar(shape);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, boolean relu) {
-        return new AdaptiveAvgPoolScalar(PoolShape.adaptive("adaptive avgpool", in, out, relu));
+        return new AvgPoolScalar(PoolShape.adaptive("adaptive avgpool", in, out, relu));
     }
 
     /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
     private static final class VectorFactory {
         static Kernel create(PoolShape shape) {
-            return new AdaptiveAvgPoolVector(shape);
+            return new AvgPoolVector(shape);
         }
     }
 }

@@ -19,7 +19,8 @@ import googlenet.kernels.Kernel;
  * in float (a true division, not a reciprocal multiply): exact for a power-of-two divisor when the sum is exact,
  * otherwise within a couple of ulps of the float sum's error.
  * <p>
- * The factory of {@link AvgPoolScalar} and {@link AvgPoolVector}. Tasks: images × output-row tiles × channel blocks
+ * The factory of {@link AvgPoolScalar} and {@link AvgPoolVector}, which also serve {@link AdaptiveAvgPool} and
+ * {@link GlobalAvgPool} (their windows in {@link PoolWindows}). Tasks: images × output-row tiles × channel blocks
  * ({@link googlenet.kernels.SpatialTasks}).
  */
 public final class AvgPool {
@@ -31,29 +32,29 @@ public final class AvgPool {
     public static Kernel create(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW,
                                 int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                                 boolean countIncludePad, boolean relu) {
-        PoolWindow window = new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
-        PoolShape shape = PoolShape.windowed(words(window, countIncludePad), in, out, relu, strideH);
-        return Blocking.VECTOR ? VectorFactory.create(shape, window, countIncludePad)
-                : new AvgPoolScalar(shape, window, countIncludePad);
+        PoolShape shape = shape(in, out, new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom,
+                padRight), countIncludePad, relu);
+        return Blocking.VECTOR ? VectorFactory.create(shape) : new AvgPoolScalar(shape);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
     public static Kernel createScalar(BlockedTensor in, BlockedTensor out, int kernelH, int kernelW,
                                       int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                                       boolean countIncludePad, boolean relu) {
-        PoolWindow window = new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
-        return new AvgPoolScalar(PoolShape.windowed(words(window, countIncludePad), in, out, relu, strideH), window,
-                countIncludePad);
+        return new AvgPoolScalar(shape(in, out, new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft,
+                padBottom, padRight), countIncludePad, relu));
     }
 
-    private static String words(PoolWindow window, boolean countIncludePad) {
-        return "avgpool " + window.describe() + (countIncludePad ? " include-pad" : "");
+    private static PoolShape shape(BlockedTensor in, BlockedTensor out, PoolWindow window, boolean countIncludePad,
+                                   boolean relu) {
+        return PoolShape.windowed("avgpool " + window.describe() + (countIncludePad ? " include-pad" : ""), in, out,
+                relu, window, countIncludePad);
     }
 
     /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */
     private static final class VectorFactory {
-        static Kernel create(PoolShape shape, PoolWindow window, boolean countIncludePad) {
-            return new AvgPoolVector(shape, window, countIncludePad);
+        static Kernel create(PoolShape shape) {
+            return new AvgPoolVector(shape);
         }
     }
 }

@@ -1,62 +1,45 @@
 package googlenet.kernels.pooling;
 
 import googlenet.kernels.BlockedTensor;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Average pooling on the Vector API (see {@link AvgPool}): one {@code FloatVector} is one pixel's channel block, summed
- * in float over the window in row-major order and divided by the divisor in float. Only loaded when the Vector API is
- * present.
+ * Average pooling on the Vector API (see {@link AvgPool}; also adaptive and global, whose windows {@link PoolWindows}
+ * holds as well): one {@code FloatVector} is one pixel's channel block, summed in float over the window in row-major
+ * order and divided by the divisor in float. Only loaded when the Vector API is present.
  */
-final class AvgPoolVector extends FamilyKernel<PoolShape> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private final PoolWindow g;
-    private final boolean countIncludePad;
+final class AvgPoolVector extends FamilyVectorKernel<PoolShape> {
 
-    AvgPoolVector(PoolShape s, PoolWindow g, boolean countIncludePad) {
-        super(s, "vector", S.length());
-        this.g = g;
-        this.countIncludePad = countIncludePad;
+    AvgPoolVector(PoolShape s) {
+        super(s);
     }
 
     @Override
     protected void run(MemorySegment arena, PoolShape s, int n, int part, int block) {
-        PoolWindow g = this.g;
         BlockedTensor in = s.in();
         BlockedTensor out = s.out();
-        int h = in.height();
-        int w = in.width();
-        int outW = out.width();
+        long inBase = in.at(n, block, 0, 0);
         long rowStride = in.rowStride();
         long pixelStride = in.pixelStride();
-        long inBase = in.at(n, block, 0, 0);
+        int oy1 = s.endRow(part);
+        int outW = out.width();
         long outPixel = out.pixelStride();
         boolean relu = s.relu();
-        int oy1 = s.endRow(part);
+        PoolWindows win = s.windows();
         for (int oy = s.firstRow(part); oy < oy1; oy++) {
-            int hStart = oy * g.strideH() - g.padTop();
-            int hEnd = Math.min(hStart + g.kernelH(), h + g.padBottom());
-            int poolH = Math.max(hEnd - hStart, 0);
-            hStart = Math.max(hStart, 0);
-            hEnd = Math.min(hEnd, h);
+            int hStart = win.firstRow[oy];
+            int hEnd = win.endRow[oy];
+            int rows = win.rowCount[oy];
             long dst = out.at(n, block, oy, 0);
             for (int ox = 0; ox < outW; ox++, dst += outPixel) {
-                int wStart = ox * g.strideW() - g.padLeft();
-                int wEnd = Math.min(wStart + g.kernelW(), w + g.padRight());
-                int poolW = Math.max(wEnd - wStart, 0);
-                wStart = Math.max(wStart, 0);
-                wEnd = Math.min(wEnd, w);
-                int divisor = countIncludePad
-                        ? poolH * poolW
-                        : Math.max(hEnd - hStart, 0) * Math.max(wEnd - wStart, 0);
+                int wStart = win.firstColumn[ox];
+                int wEnd = win.endColumn[ox];
+                int divisor = rows * win.columnCount[ox];
                 if (divisor == 0) {
                     PoolSupport.storeEmpty(arena, dst, PoolSupport.realLanes(in.channels(), block), Float.NaN);
                     continue;

@@ -45,8 +45,8 @@ public final class MaxPool {
                                 int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                                 boolean relu) {
         PoolWindow window = new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
-        PoolShape shape = PoolShape.windowed("maxpool " + window.describe(), in, out, relu, strideH);
-        return Blocking.VECTOR ? VectorFactory.create(shape, window) : new MaxPoolScalar(shape, window);
+        PoolShape shape = shape(in, out, window, relu);
+        return Blocking.VECTOR ? VectorFactory.create(shape, window) : new MaxPoolScalar(shape);
     }
 
     /** The scalar blocked kernel, whatever {@link Blocking#VECTOR} says. */
@@ -54,7 +54,11 @@ public final class MaxPool {
                                       int strideH, int strideW, int padTop, int padLeft, int padBottom, int padRight,
                                       boolean relu) {
         PoolWindow window = new PoolWindow(kernelH, kernelW, strideH, strideW, padTop, padLeft, padBottom, padRight);
-        return new MaxPoolScalar(PoolShape.windowed("maxpool " + window.describe(), in, out, relu, strideH), window);
+        return new MaxPoolScalar(shape(in, out, window, relu));
+    }
+
+    private static PoolShape shape(BlockedTensor in, BlockedTensor out, PoolWindow window, boolean relu) {
+        return PoolShape.windowed("maxpool " + window.describe(), in, out, relu, window, false);
     }
 
     /** Keeps Vector API classes out of this class's linkage, so that their absence cannot break it. */

@@ -4,10 +4,9 @@ import static googlenet.kernels.pooling.MaxPool.KEY_SHIFT;
 import static googlenet.kernels.pooling.MaxPool.key;
 
 import googlenet.kernels.BlockedTensor;
-import googlenet.kernels.FamilyKernel;
+import googlenet.kernels.FamilyVectorKernel;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -19,8 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (GoogLeNet's) go row by row with the window clamped to the input, the border pixels on the interior's path; other
  * windows take a general loop. Only loaded when the Vector API is present.
  */
-final class MaxPoolVector extends FamilyKernel<PoolShape> {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+final class MaxPoolVector extends FamilyVectorKernel<PoolShape> {
     /**
      * The same lanes as ints: the 3×3 rows compare int keys of the floats. They load and store FloatVectors and
      * reinterpret them: memory accesses of a second vector class would make the Vector API's shared memory-access
@@ -29,7 +27,6 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
      * same bits as {@link #S}, so the same lanes.
      */
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     /** All of memory, read and written at absolute addresses (see {@code Conv2dVectorTiles.ALL}). */
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Bytes of one pixel of one channel block. */
@@ -41,7 +38,7 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
     private final long arenaBytes;
 
     MaxPoolVector(PoolShape s, PoolWindow g) {
-        super(s, "vector", S.length());
+        super(s);
         this.g = g;
         this.clamped = clampable3x3(s, g);
         this.arenaBytes = Math.max(s.in().end(), s.out().end());
@@ -80,14 +77,14 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
                     + " bytes (its input and output); got " + (arena.isNative() ? "" : "a heap segment of ")
                     + arena.byteSize() + " bytes");
         }
+        long base = arena.address();
         BlockedTensor in = s.in();
+        long inBase = base + in.at(n, block, 0, 0);
         BlockedTensor out = s.out();
         int h = in.height();
         int w = in.width();
         int outW = out.width();
         long rowStride = in.rowStride();
-        long base = arena.address();
-        long inBase = base + in.at(n, block, 0, 0);
         float floor = s.relu() ? 0f : Float.NEGATIVE_INFINITY;
         int floorKey = key(floor);
         int oy0 = s.firstRow(part);
@@ -256,21 +253,21 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
     /** Any window: the general loop, with an unrolled path for 3×3 windows wholly inside the input. */
     private void runGeneral(MemorySegment arena, PoolShape s, int n, int part, int block) {
         PoolWindow g = this.g;
+        PoolWindows win = s.windows();
         BlockedTensor in = s.in();
-        BlockedTensor out = s.out();
-        int h = in.height();
         int w = in.width();
-        int outW = out.width();
         long rowStride = in.rowStride();
         long pixelStride = in.pixelStride();
         long inBase = in.at(n, block, 0, 0);
+        BlockedTensor out = s.out();
+        int outW = out.width();
         long outPixel = out.pixelStride();
         float floor = s.relu() ? 0f : Float.NEGATIVE_INFINITY;
         FloatVector low = FloatVector.broadcast(S, floor);
         int oy1 = s.endRow(part);
         for (int oy = s.firstRow(part); oy < oy1; oy++) {
-            int hStart = Math.max(oy * g.strideH() - g.padTop(), 0);
-            int hEnd = Math.min(oy * g.strideH() - g.padTop() + g.kernelH(), h);
+            int hStart = win.firstRow[oy];
+            int hEnd = win.endRow[oy];
             long dst = out.at(n, block, oy, 0);
             // 3×3 windows wholly inside the row band: an unrolled path (the general loop's short loops cost
             // more than its loads); [interiorLo, interiorHi) are the output columns whose window fits.
@@ -293,8 +290,8 @@ final class MaxPoolVector extends FamilyKernel<PoolShape> {
                     ox = interiorHi - 1;
                     continue;
                 }
-                int wStart = Math.max(ox * g.strideW() - g.padLeft(), 0);
-                int wEnd = Math.min(ox * g.strideW() - g.padLeft() + g.kernelW(), w);
+                int wStart = win.firstColumn[ox];
+                int wEnd = win.endColumn[ox];
                 if (hStart >= hEnd || wStart >= wEnd) {
                     PoolSupport.storeEmpty(arena, dst, PoolSupport.realLanes(in.channels(), block), floor);
                     continue;

@@ -6,25 +6,32 @@ import googlenet.kernels.SpatialTasks;
 
 /**
  * What the scalar and the vector kernel of a pooling family share: the family's words ("maxpool 3×3 /2×2 pad
- * [0,0,1,1]"), the tensors (checked: same batch and channels), the fused ReLU, and the task split, images × tiles of
- * {@code rowsPerTile} output rows × channel blocks.
+ * [0,0,1,1]"), the tensors (checked: same batch and channels), the fused ReLU, the windows, and the task split, images
+ * × tiles of {@code rowsPerTile} output rows × channel blocks.
  */
-record PoolShape(String what, BlockedTensor in, BlockedTensor out, boolean relu, int rowsPerTile, SpatialTasks tasks)
-        implements FamilyKernel.Shape {
-    /** For a window moving {@code strideH} rows per output row (see {@link PoolSupport#rowsPerTile(int, int, int)}). */
-    static PoolShape windowed(String what, BlockedTensor in, BlockedTensor out, boolean relu, int strideH) {
+record PoolShape(String what, BlockedTensor in, BlockedTensor out, boolean relu, PoolWindows windows, int rowsPerTile,
+                 SpatialTasks tasks) implements FamilyKernel.Shape {
+    /**
+     * For max and average pooling, a window moving {@code strideH} rows per output row (see
+     * {@link PoolSupport#rowsPerTile(int, int, int)}; {@code countIncludePad}: see {@link PoolWindows#strided}).
+     */
+    static PoolShape windowed(String what, BlockedTensor in, BlockedTensor out, boolean relu, PoolWindow window,
+                              boolean countIncludePad) {
         PoolSupport.checkPair(in, out);
-        return of(what, in, out, relu, PoolSupport.rowsPerTile(out.height(), out.width(), strideH));
+        return of(what, in, out, relu, PoolWindows.strided(window, in, out, countIncludePad),
+                PoolSupport.rowsPerTile(out.height(), out.width(), window.strideH()));
     }
 
     /** For adaptive and global pooling (see {@link PoolSupport#rowsPerTile(int, int)}). */
     static PoolShape adaptive(String what, BlockedTensor in, BlockedTensor out, boolean relu) {
         PoolSupport.checkPair(in, out);
-        return of(what, in, out, relu, PoolSupport.rowsPerTile(out.height(), out.width()));
+        return of(what, in, out, relu, PoolWindows.adaptive(in, out),
+                PoolSupport.rowsPerTile(out.height(), out.width()));
     }
 
-    private static PoolShape of(String what, BlockedTensor in, BlockedTensor out, boolean relu, int rowsPerTile) {
-        return new PoolShape(what, in, out, relu, rowsPerTile,
+    private static PoolShape of(String what, BlockedTensor in, BlockedTensor out, boolean relu, PoolWindows windows,
+                                int rowsPerTile) {
+        return new PoolShape(what, in, out, relu, windows, rowsPerTile,
                 new SpatialTasks(in.batch(), Math.ceilDiv(out.height(), rowsPerTile), in.blocks()));
     }
 
@@ -41,7 +48,6 @@ record PoolShape(String what, BlockedTensor in, BlockedTensor out, boolean relu,
     /** The family's words and the shapes: "maxpool 3×3 … 64×112×112 → 56×56 +relu". */
     @Override
     public String describe() {
-        return what + " " + in.channels() + "×" + in.height() + "×" + in.width() + " → " + out.height() + "×"
-                + out.width() + (relu ? " +relu" : "");
+        return what + " " + in.dims() + " → " + out.height() + "×" + out.width() + (relu ? " +relu" : "");
     }
 }

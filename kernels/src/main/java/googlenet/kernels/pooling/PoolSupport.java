@@ -2,16 +2,15 @@ package googlenet.kernels.pooling;
 
 import googlenet.kernels.BlockedTensor;
 import googlenet.kernels.Blocking;
+import googlenet.kernels.FamilyKernel;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Shared bookkeeping of the pooling kernels: argument checks and the task split (images × output-row tiles ×
  * channel blocks), which depends only on the shapes, never on the thread count.
  */
 final class PoolSupport {
-    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     /** Output pixels per task, roughly: enough work to amortize a task hand-off. */
     private static final int PIXELS_PER_TASK = 512;
 
@@ -55,7 +54,7 @@ final class PoolSupport {
     /** Writes the value of an output pixel whose window holds no input: {@code value} in real lanes, 0 in padding. */
     static void storeEmpty(MemorySegment arena, long at, int realLanes, float value) {
         for (int lane = 0; lane < Blocking.LANES; lane++) {
-            arena.set(FLOAT, at + (long) lane * Float.BYTES, lane < realLanes ? value : 0f);
+            arena.set(FamilyKernel.FLOAT, at + (long) lane * Float.BYTES, lane < realLanes ? value : 0f);
         }
     }
 
