@@ -3,15 +3,14 @@ package googlenet.engine;
 import googlenet.engine.compile.CompiledPlan;
 import googlenet.engine.diagnostics.WarmUp;
 import googlenet.engine.plan.Plan;
+import googlenet.engine.runtime.PartArenas;
 import googlenet.engine.runtime.StepLoop;
 import googlenet.engine.runtime.WorkerPool;
 import googlenet.graph.Shape;
 import googlenet.graph.Tensor;
-import googlenet.kernels.layout.HeapCopy;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,23 +27,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link IllegalArgumentException} saying what was expected and what was given.
  */
 public final class Session implements AutoCloseable {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
     private final Model model;
     /** The plan each part runs (the whole batch's when there is one part). */
     private final Plan plan;
     private final Arena arena = Arena.ofShared();
-    /** One arena per part of the batch: its images' activations (see {@link Model#newSession}). */
-    private final MemorySegment[] parts;
+    private final PartArenas memory;
     /** Per thread of the model (this one first, then the workers): the kernels' scratch (see Kernel#scratchBytes). */
     private final MemorySegment[] scratch;
     private final StepLoop loop;
     private final Shape inputShape;
     private final List<Shape> outputShapes;
-    private final long[] outputOffsets;
-    /** Floats of the input and of each output per part: a part's images are a contiguous run of the whole's. */
-    private final int inputPerPart;
-    private final int[] outputPerPart;
     private final AtomicBoolean inUse = new AtomicBoolean();
     private volatile String closedBecause;
     private float[] heapBuffer;
@@ -53,27 +45,18 @@ public final class Session implements AutoCloseable {
     Session(Model model, CompiledPlan compiled, int parts, WorkerPool pool) {
         this.model = model;
         this.plan = compiled.plan();
-        this.parts = new MemorySegment[parts];
-        for (int p = 0; p < parts; p++) this.parts[p] = arena.allocate(Math.max(plan.arenaBytes(), 64), 64);
+        this.memory = new PartArenas(arena, plan, parts);
         long scratchBytes = StepLoop.scratchBytes(compiled.kernels());
         this.scratch = new MemorySegment[pool.threads()];
         for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
-        this.loop = new StepLoop(compiled.kernels(), this.parts, scratch, pool);
+        this.loop = new StepLoop(compiled.kernels(), memory.segments(), scratch, pool);
         NativeMemory.allocated(nativeBytes());
-        this.inputShape = wholeBatch(plan.inputShape(), parts);
-        this.inputPerPart = Math.toIntExact(plan.inputShape().elements());
-        List<Plan.PlainRegion> outs = List.copyOf(plan.outputs().values());
-        this.outputShapes = outs.stream().map(r -> wholeBatch(r.shape(), parts)).toList();
-        this.outputOffsets = outs.stream().mapToLong(Plan.PlainRegion::offset).toArray();
-        this.outputPerPart = outs.stream().mapToInt(r -> Math.toIntExact(r.shape().elements())).toArray();
-    }
-
-    private static Shape wholeBatch(Shape partShape, int parts) {
-        return partShape.with(0, partShape.dim(0) * parts);
+        this.inputShape = plan.inputShape().with(0, plan.inputShape().dim(0) * parts);
+        this.outputShapes = plan.outputs().values().stream().map(r -> r.shape().with(0, r.shape().dim(0) * parts)).toList();
     }
 
     private long nativeBytes() {
-        return parts.length * parts[0].byteSize() + scratch.length * scratch[0].byteSize();
+        return memory.bytes() + scratch.length * scratch[0].byteSize();
     }
 
     public Shape inputShape() {
@@ -93,7 +76,7 @@ public final class Session implements AutoCloseable {
 
     /** Bytes of this session's activation arenas (one per part). */
     public long arenaBytes() {
-        return parts.length * plan.arenaBytes();
+        return memory.parts() * plan.arenaBytes();
     }
 
     /**
@@ -101,7 +84,7 @@ public final class Session implements AutoCloseable {
      * thread count when it divides the batch, else 1 (every step shared by the threads).
      */
     public int parts() {
-        return parts.length;
+        return memory.parts();
     }
 
     /** Bytes of the kernels' scratch (the Winograd convolutions' transformed tiles): this much per thread of the model. */
@@ -116,13 +99,13 @@ public final class Session implements AutoCloseable {
 
     /** Runs on {@code input} (NCHW float32, the session's input shape) and writes the first output. */
     public void run(float[] input, float[] output) {
-        checkLength("input", input.length, inputSize());
-        checkLength("output", output.length, outputSize(0));
+        memory.checkInput(input.length);
+        memory.checkOutput(0, output.length);
         begin();
         try {
-            writeInput(input);
+            memory.writeInput(input);
             loop.run();
-            readOutput(0, output);
+            memory.readOutput(0, output);
         } finally {
             end();
         }
@@ -130,16 +113,16 @@ public final class Session implements AutoCloseable {
 
     /** Runs and writes every output, in {@link #outputNames()} order. */
     public void run(float[] input, float[][] outputs) {
-        checkLength("input", input.length, inputSize());
-        if (outputs.length != outputOffsets.length) {
-            throw new IllegalArgumentException("expected " + outputOffsets.length + " output arrays " + outputNames() + ", got " + outputs.length);
+        memory.checkInput(input.length);
+        if (outputs.length != outputShapes.size()) {
+            throw new IllegalArgumentException("expected " + outputShapes.size() + " output arrays " + outputNames() + ", got " + outputs.length);
         }
-        for (int i = 0; i < outputs.length; i++) checkLength("output " + i, outputs[i].length, outputSize(i));
+        for (int i = 0; i < outputs.length; i++) memory.checkOutput(i, outputs[i].length);
         begin();
         try {
-            writeInput(input);
+            memory.writeInput(input);
             loop.run();
-            for (int i = 0; i < outputs.length; i++) readOutput(i, outputs[i]);
+            for (int i = 0; i < outputs.length; i++) memory.readOutput(i, outputs[i]);
         } finally {
             end();
         }
@@ -160,15 +143,13 @@ public final class Session implements AutoCloseable {
         checkFloats("input", input);
         checkFloats("output", output);
         if (output.isReadOnly()) throw new IllegalArgumentException("output: the segment is read-only");
-        checkLength("input", input.byteSize() / Float.BYTES, inputSize());
-        checkLength("output", output.byteSize() / Float.BYTES, outputSize(0));
+        memory.checkInput(input.byteSize() / Float.BYTES);
+        memory.checkOutput(0, output.byteSize() / Float.BYTES);
         begin();
         try {
-            long in = (long) inputPerPart * Float.BYTES;
-            long out = (long) outputPerPart[0] * Float.BYTES;
-            for (int p = 0; p < parts.length; p++) MemorySegment.copy(input, p * in, parts[p], plan.inputOffset(), in);
+            memory.writeInput(input);
             loop.run();
-            for (int p = 0; p < parts.length; p++) MemorySegment.copy(parts[p], outputOffsets[0], output, p * out, out);
+            memory.readOutput(0, output);
         } finally {
             end();
         }
@@ -176,39 +157,19 @@ public final class Session implements AutoCloseable {
 
     /** Runs from and into float buffers (their positions are not changed). */
     public void run(FloatBuffer input, FloatBuffer output) {
-        checkLength("input", input.remaining(), inputSize());
-        checkLength("output", output.remaining(), outputSize(0));
+        memory.checkInput(input.remaining());
+        memory.checkOutput(0, output.remaining());
         begin();
         try {
-            if (heapBuffer == null) heapBuffer = new float[Math.max(inputSize(), outputSize(0))];
-            input.get(input.position(), heapBuffer, 0, inputSize());
-            writeInput(heapBuffer);
+            if (heapBuffer == null) heapBuffer = new float[Math.max(memory.inputFloats(), memory.outputFloats(0))];
+            input.get(input.position(), heapBuffer, 0, memory.inputFloats());
+            memory.writeInput(heapBuffer);
             loop.run();
-            readOutput(0, heapBuffer);
-            output.put(output.position(), heapBuffer, 0, outputSize(0));
+            memory.readOutput(0, heapBuffer);
+            output.put(output.position(), heapBuffer, 0, memory.outputFloats(0));
         } finally {
             end();
         }
-    }
-
-    private int inputSize() {
-        return inputPerPart * parts.length;
-    }
-
-    private int outputSize(int output) {
-        return outputPerPart[output] * parts.length;
-    }
-
-    /** Copies each part's images (a contiguous run of the batch's) into its arena. */
-    private void writeInput(float[] input) {
-        for (int p = 0; p < parts.length; p++) {
-            HeapCopy.toSegment(input, p * inputPerPart, parts[p], plan.inputOffset(), inputPerPart);
-        }
-    }
-
-    private void readOutput(int output, float[] into) {
-        int n = outputPerPart[output];
-        for (int p = 0; p < parts.length; p++) HeapCopy.fromSegment(parts[p], outputOffsets[output], into, p * n, n);
     }
 
     /** Brings the JIT to steady state for this session's steps (see {@link WarmUp}). */
@@ -267,10 +228,6 @@ public final class Session implements AutoCloseable {
         if (s.byteSize() % Float.BYTES != 0) {
             throw new IllegalArgumentException(what + ": " + s.byteSize() + " bytes is not a whole number of float32 values");
         }
-    }
-
-    private static void checkLength(String what, long actual, long expected) {
-        if (actual != expected) throw new IllegalArgumentException(what + ": expected " + expected + " floats, got " + actual);
     }
 
     @Override
