@@ -27,14 +27,14 @@ final class PackInputVector extends FamilyVectorKernel<Params> {
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final long PIXEL = (long) C * Float.BYTES;
     /** Pixels 0..7 (LO) or 8..15 (HI) of two channel vectors a, b as pairs (a, b) per pixel. */
-    private static final FloatVector PAIRS_LO = index(l -> (l & 1) == 0 ? l / 2 : C + l / 2);
-    private static final FloatVector PAIRS_HI = index(l -> (l & 1) == 0 ? C / 2 + l / 2 : C + C / 2 + l / 2);
+    private static final FloatVector PAIRS_LO = TransposeVector16.PAIRS_LO;
+    private static final FloatVector PAIRS_HI = TransposeVector16.PAIRS_HI;
     /**
      * From pair vectors p (channels 0, 1) and q (channels 2, 3) of 8 pixels, pixels 0..3 (LO) or 4..7 (HI) as
      * 4 channels each.
      */
-    private static final FloatVector QUADS_LO = index(l -> (l & 3) < 2 ? 2 * (l / 4) + (l & 3) : C + 2 * (l / 4) + (l & 3) - 2);
-    private static final FloatVector QUADS_HI = index(l -> (l & 3) < 2 ? C / 2 + 2 * (l / 4) + (l & 3)
+    private static final FloatVector QUADS_LO = TransposeVector16.index(l -> (l & 3) < 2 ? 2 * (l / 4) + (l & 3) : C + 2 * (l / 4) + (l & 3) - 2);
+    private static final FloatVector QUADS_HI = TransposeVector16.index(l -> (l & 3) < 2 ? C / 2 + 2 * (l / 4) + (l & 3)
             : C + C / 2 + 2 * (l / 4) + (l & 3) - 2);
     /**
      * For n real channels (1..4), 4 index vectors one after the other: vector j takes pixel j of a 4-pixel vector
@@ -49,13 +49,6 @@ final class PackInputVector extends FamilyVectorKernel<Params> {
     /** Whether the block is 16 lanes, as this kernel's transposes need. */
     static boolean supported() {
         return S.length() == C && Blocking.LANES == C;
-    }
-
-    private static FloatVector index(java.util.function.IntUnaryOperator lane) {
-        if (S.length() != C) return null;
-        float[] index = new float[C];
-        for (int l = 0; l < C; l++) index[l] = lane.applyAsInt(l);
-        return FloatVector.fromArray(S, index, 0);
     }
 
     private static float[][] pixelIndex() {
@@ -156,116 +149,11 @@ final class PackInputVector extends FamilyVectorKernel<Params> {
         }
     }
 
-    /**
-     * A block of 16 real channels, 16 pixels at a time: the 16 channels' vectors of 16 pixels become the 16 pixels'
-     * vectors of 16 channels in four rounds, each interleaving vector i with vector i + 8 (the low halves' lanes into
-     * vector 2i, the high halves' into 2i + 1): a round moves a bit of the lane number into the vector number and a bit
-     * of the vector number into the lane number, so four rounds transpose. Whole stores, no mask.
-     */
+    /** A block of 16 real channels, 16 pixels at a time, transposed whole (see {@link TransposeVector16}). */
     private static void transposed(long in, long plane, long out, long pixels) {
-        MemorySegment a = ALL;
-        FloatVector lo = PAIRS_LO;
-        FloatVector hi = PAIRS_HI;
         for (long i = 0; i < pixels; i += C) {
             long x = Math.min(i, pixels - C);
-            long s = in + x * Float.BYTES;
-            FloatVector a0 = FloatVector.fromMemorySegment(S, a, s, ORDER);
-            FloatVector a1 = FloatVector.fromMemorySegment(S, a, s + 1 * plane, ORDER);
-            FloatVector a2 = FloatVector.fromMemorySegment(S, a, s + 2 * plane, ORDER);
-            FloatVector a3 = FloatVector.fromMemorySegment(S, a, s + 3 * plane, ORDER);
-            FloatVector a4 = FloatVector.fromMemorySegment(S, a, s + 4 * plane, ORDER);
-            FloatVector a5 = FloatVector.fromMemorySegment(S, a, s + 5 * plane, ORDER);
-            FloatVector a6 = FloatVector.fromMemorySegment(S, a, s + 6 * plane, ORDER);
-            FloatVector a7 = FloatVector.fromMemorySegment(S, a, s + 7 * plane, ORDER);
-            FloatVector a8 = FloatVector.fromMemorySegment(S, a, s + 8 * plane, ORDER);
-            FloatVector a9 = FloatVector.fromMemorySegment(S, a, s + 9 * plane, ORDER);
-            FloatVector a10 = FloatVector.fromMemorySegment(S, a, s + 10 * plane, ORDER);
-            FloatVector a11 = FloatVector.fromMemorySegment(S, a, s + 11 * plane, ORDER);
-            FloatVector a12 = FloatVector.fromMemorySegment(S, a, s + 12 * plane, ORDER);
-            FloatVector a13 = FloatVector.fromMemorySegment(S, a, s + 13 * plane, ORDER);
-            FloatVector a14 = FloatVector.fromMemorySegment(S, a, s + 14 * plane, ORDER);
-            FloatVector a15 = FloatVector.fromMemorySegment(S, a, s + 15 * plane, ORDER);
-            FloatVector b0 = lo.selectFrom(a0, a8);
-            FloatVector b1 = hi.selectFrom(a0, a8);
-            FloatVector b2 = lo.selectFrom(a1, a9);
-            FloatVector b3 = hi.selectFrom(a1, a9);
-            FloatVector b4 = lo.selectFrom(a2, a10);
-            FloatVector b5 = hi.selectFrom(a2, a10);
-            FloatVector b6 = lo.selectFrom(a3, a11);
-            FloatVector b7 = hi.selectFrom(a3, a11);
-            FloatVector b8 = lo.selectFrom(a4, a12);
-            FloatVector b9 = hi.selectFrom(a4, a12);
-            FloatVector b10 = lo.selectFrom(a5, a13);
-            FloatVector b11 = hi.selectFrom(a5, a13);
-            FloatVector b12 = lo.selectFrom(a6, a14);
-            FloatVector b13 = hi.selectFrom(a6, a14);
-            FloatVector b14 = lo.selectFrom(a7, a15);
-            FloatVector b15 = hi.selectFrom(a7, a15);
-            FloatVector c0 = lo.selectFrom(b0, b8);
-            FloatVector c1 = hi.selectFrom(b0, b8);
-            FloatVector c2 = lo.selectFrom(b1, b9);
-            FloatVector c3 = hi.selectFrom(b1, b9);
-            FloatVector c4 = lo.selectFrom(b2, b10);
-            FloatVector c5 = hi.selectFrom(b2, b10);
-            FloatVector c6 = lo.selectFrom(b3, b11);
-            FloatVector c7 = hi.selectFrom(b3, b11);
-            FloatVector c8 = lo.selectFrom(b4, b12);
-            FloatVector c9 = hi.selectFrom(b4, b12);
-            FloatVector c10 = lo.selectFrom(b5, b13);
-            FloatVector c11 = hi.selectFrom(b5, b13);
-            FloatVector c12 = lo.selectFrom(b6, b14);
-            FloatVector c13 = hi.selectFrom(b6, b14);
-            FloatVector c14 = lo.selectFrom(b7, b15);
-            FloatVector c15 = hi.selectFrom(b7, b15);
-            FloatVector d0 = lo.selectFrom(c0, c8);
-            FloatVector d1 = hi.selectFrom(c0, c8);
-            FloatVector d2 = lo.selectFrom(c1, c9);
-            FloatVector d3 = hi.selectFrom(c1, c9);
-            FloatVector d4 = lo.selectFrom(c2, c10);
-            FloatVector d5 = hi.selectFrom(c2, c10);
-            FloatVector d6 = lo.selectFrom(c3, c11);
-            FloatVector d7 = hi.selectFrom(c3, c11);
-            FloatVector d8 = lo.selectFrom(c4, c12);
-            FloatVector d9 = hi.selectFrom(c4, c12);
-            FloatVector d10 = lo.selectFrom(c5, c13);
-            FloatVector d11 = hi.selectFrom(c5, c13);
-            FloatVector d12 = lo.selectFrom(c6, c14);
-            FloatVector d13 = hi.selectFrom(c6, c14);
-            FloatVector d14 = lo.selectFrom(c7, c15);
-            FloatVector d15 = hi.selectFrom(c7, c15);
-            FloatVector e0 = lo.selectFrom(d0, d8);
-            FloatVector e1 = hi.selectFrom(d0, d8);
-            FloatVector e2 = lo.selectFrom(d1, d9);
-            FloatVector e3 = hi.selectFrom(d1, d9);
-            FloatVector e4 = lo.selectFrom(d2, d10);
-            FloatVector e5 = hi.selectFrom(d2, d10);
-            FloatVector e6 = lo.selectFrom(d3, d11);
-            FloatVector e7 = hi.selectFrom(d3, d11);
-            FloatVector e8 = lo.selectFrom(d4, d12);
-            FloatVector e9 = hi.selectFrom(d4, d12);
-            FloatVector e10 = lo.selectFrom(d5, d13);
-            FloatVector e11 = hi.selectFrom(d5, d13);
-            FloatVector e12 = lo.selectFrom(d6, d14);
-            FloatVector e13 = hi.selectFrom(d6, d14);
-            FloatVector e14 = lo.selectFrom(d7, d15);
-            FloatVector e15 = hi.selectFrom(d7, d15);
-            long o = out + x * PIXEL;
-            e0.intoMemorySegment(a, o, ORDER);
-            e1.intoMemorySegment(a, o + 1 * PIXEL, ORDER);
-            e2.intoMemorySegment(a, o + 2 * PIXEL, ORDER);
-            e3.intoMemorySegment(a, o + 3 * PIXEL, ORDER);
-            e4.intoMemorySegment(a, o + 4 * PIXEL, ORDER);
-            e5.intoMemorySegment(a, o + 5 * PIXEL, ORDER);
-            e6.intoMemorySegment(a, o + 6 * PIXEL, ORDER);
-            e7.intoMemorySegment(a, o + 7 * PIXEL, ORDER);
-            e8.intoMemorySegment(a, o + 8 * PIXEL, ORDER);
-            e9.intoMemorySegment(a, o + 9 * PIXEL, ORDER);
-            e10.intoMemorySegment(a, o + 10 * PIXEL, ORDER);
-            e11.intoMemorySegment(a, o + 11 * PIXEL, ORDER);
-            e12.intoMemorySegment(a, o + 12 * PIXEL, ORDER);
-            e13.intoMemorySegment(a, o + 13 * PIXEL, ORDER);
-            e14.intoMemorySegment(a, o + 14 * PIXEL, ORDER);
-            e15.intoMemorySegment(a, o + 15 * PIXEL, ORDER);
+            TransposeVector16.transpose(in + x * Float.BYTES, plane, out + x * PIXEL, PIXEL, C);
         }
     }
 

@@ -105,6 +105,36 @@ class LayoutKernelsTest {
         }
     }
 
+    /**
+     * Both unpack kernels against the plain tensor that was packed, bit for bit, for every channel count 1..33, batch 2,
+     * planes of fewer, exactly and more than 16 pixels; tasks run last to first, so that a store past a partial block's
+     * real channels into the next image's planes is not overwritten by that image's own task.
+     */
+    @ParameterizedTest
+    @CsvSource({"1,1", "1,15", "4,4", "1,17", "5,33", "7,7", "14,14", "56,56"})
+    void unpackOutputVectorAndScalarGiveThePlainTensor(int h, int w) {
+        int n = 2;
+        for (int c = 1; c <= 33; c++) {
+            if (h * w > 1000 && c != 3 && c != 16 && c != 17 && c != 32) continue;
+            float[] x = ints(new Random(c * 17 + w), n * c * h * w, -1000, 1000);
+            x[0] = Float.NaN;
+            x[x.length - 1] = -0f;
+            for (int v = 0; v < 2; v++) {
+                try (KernelTestSupport s = new KernelTestSupport(BlockedTensor.bytes(n, c + 48, h, w) + x.length * 4L + 4096)) {
+                    BlockedTensor src = s.slice(n, c, h, w, 1, 1);
+                    long dst = s.plain(x.length);
+                    s.pack(x, src);
+                    Kernel k = v == 0 ? UnpackOutput.create(src, dst) : UnpackOutput.createScalar(src, dst);
+                    assertEquals(v == 1 || !Blocking.VECTOR || Blocking.LANES != 16, k.describe().endsWith("scalar"),
+                            k.describe());
+                    for (int t = k.tasks() - 1; t >= 0; t--) k.run(s.segment(), t);
+                    assertBitwise(x, s.readPlain(dst, x.length), k.describe() + " c=" + c);
+                    s.assertGuards();
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 17, 24, 100, 1000})
     void unpackOutputMatchesBlockedLayout(int c) {
