@@ -217,6 +217,15 @@ class CliTest {
         assertTrue(r.out().contains("3 timed runs"), "the report comes first: " + r.out());
     }
 
+    /** A builtin whose input is not the default 3×224×224 is benchmarked on its own input, split across two threads. */
+    @Test
+    void benchRunsABuiltinOnItsOwnInputShape() {
+        Result r = run("bench", "--model", "builtin:d2l-fashion", "--batch", "4", "--threads", "2", "--iterations", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"batch\": 4,"), r.out());
+        assertTrue(r.out().contains("\"batchParts\": 2,"), r.out());
+    }
+
     @Test
     void verboseAddsTheStackTrace(@TempDir Path dir) throws IOException {
         Path bad = dir.resolve("bad.npy");
