@@ -4,12 +4,13 @@ import googlenet.engine.diagnostics.InternedConstants;
 import googlenet.graph.Shape;
 import googlenet.kernels.Blocking;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -26,18 +27,20 @@ class ZeroAllocationTest {
     /** Runs per session; C2 compiled the last methods of a run 250–660 runs after warm-up before they were interned. */
     private static final int RUNS = 300;
 
-    @ParameterizedTest(name = "{0} thread(s)")
-    @ValueSource(ints = {1, 2})
-    void noRunAllocatesOnTheHeapAfterWarmUp(int threads) {
+    /** Batch 2 on two threads runs as two parts, each thread the whole plan (see Model#newSession). */
+    @ParameterizedTest(name = "{0} thread(s), batch {1}")
+    @CsvSource({"1,1", "2,1", "2,2"})
+    void noRunAllocatesOnTheHeapAfterWarmUp(int threads, int batch) {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         // The counting bean's own code reaches C2 during the runs too; its constants interned, that allocates nothing.
         List<String> beanConstants = InternedConstants.reachableFrom(List.of(bean.getClass(), bean.getClass().getSuperclass()));
         try (Model model = Model.builtin("d2l", 0, Options.threads(threads));
-             Session before = model.newSession(1)) {
+             Session before = model.newSession(batch)) {
+            assertEquals(threads == 2 && batch == 2 ? 2 : 1, before.parts());
             float[] x = input(before.inputShape());
-            float[] y = new float[1000];
-            WarmUpReport warmUp = model.warmUp(1);
-            try (Session after = model.newSession(1)) {
+            float[] y = new float[1000 * batch];
+            WarmUpReport warmUp = model.warmUp(batch);
+            try (Session after = model.newSession(batch)) {
                 List<Thread> threadList = new ArrayList<>(model.workerThreads());
                 threadList.add(Thread.currentThread());
                 long[] ids = threadList.stream().mapToLong(Thread::threadId).toArray();
