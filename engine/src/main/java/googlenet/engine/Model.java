@@ -10,6 +10,7 @@ import googlenet.engine.runtime.StepLoop;
 import googlenet.engine.runtime.WorkerPool;
 import googlenet.graph.Graph;
 import googlenet.graph.GraphException;
+import googlenet.graph.Node;
 import googlenet.graph.SeededWeights;
 import googlenet.graph.Shape;
 import googlenet.graph.models.Builtins;
@@ -47,6 +48,8 @@ public final class Model implements AutoCloseable {
     private final Arena weightsArena = Arena.ofShared();
     private final EngineKernels kernels;
     private final WorkerPool pool;
+    /** {@link #keepsImagesApart} of the compiled graph: whether a batch may run as parts. */
+    private final boolean imagesApart;
     private final Map<Integer, CompiledPlan> plans = new ConcurrentHashMap<>();
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -60,6 +63,7 @@ public final class Model implements AutoCloseable {
         this.kernels = new EngineKernels(compiled, weightsArena, options.exact(), options.threads(), options.compact(),
                 options.weightCache());
         this.pool = new WorkerPool(options.threads(), "googlenet-" + graph.name());
+        this.imagesApart = keepsImagesApart(compiled);
         NativeMemory.allocated(kernels.weightBytes());
         LOG.log(Level.DEBUG, () -> "compiled " + graph.name() + ": " + compiled.nodes().size() + " nodes, "
                 + kernels.weightBytes() + " weight bytes, " + options.threads() + " threads");
@@ -114,8 +118,8 @@ public final class Model implements AutoCloseable {
      * A session for batches of {@code batch} images; the plan for that batch size is made once and cached. When the
      * model's thread count (2 or more) divides the batch, the session splits each batch into that many parts of
      * consecutive images, and each thread runs the whole plan of a part on an arena of its own: no step waits for the
-     * other threads and no thread reads what another wrote (at batch 8 on two threads, 13 % faster than every step
-     * shared; see docs/performance.md). Every image's outputs are the same bits either way. {@code
+     * other threads and no thread reads what another wrote (d2l at batch 8 on two threads: about 6 % faster than every
+     * step shared, docs/performance.md). Every image's outputs are the same bits either way. {@code
      * -Dgooglenet.batchSplit=false} shares every step instead, for comparisons.
      */
     public Session newSession(int batch) {
@@ -131,7 +135,7 @@ public final class Model implements AutoCloseable {
 
     private int partsOf(int batch) {
         int threads = pool.threads();
-        return threads > 1 && batch % threads == 0 && BATCH_SPLIT && keepsImagesApart(compiled) ? threads : 1;
+        return threads > 1 && batch % threads == 0 && BATCH_SPLIT && imagesApart ? threads : 1;
     }
 
     /**
@@ -139,8 +143,8 @@ public final class Model implements AutoCloseable {
      * tensor: then a batch's parts can run apart. Only a Flatten at another axis than 1 and a Concat along the batch
      * mix images (Softmax and Linear act on rows of N×K).
      */
-    static boolean keepsImagesApart(Graph g) {
-        return g.nodes().stream().map(googlenet.graph.Node::op).noneMatch(op -> op instanceof Flatten f && f.axis() != 1
+    private static boolean keepsImagesApart(Graph g) {
+        return g.nodes().stream().map(Node::op).noneMatch(op -> op instanceof Flatten f && f.axis() != 1
                 || op instanceof Concat c && c.axis() == 0);
     }
 

@@ -7,16 +7,15 @@ import googlenet.kernels.layout.PackInput.Params;
 import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Packing on the Vector API (see {@link PackInput}), only loaded when the Vector API is present. A task's pixels go
  * 16 at a time (the last group moved back to end at the last pixel: its overlap is written twice with the same values;
- * a task of fewer than 16 pixels runs the scalar loop). Channels go 4 at a time: the 4 channel vectors (zero past the real ones) become, after two rounds
- * of two-vector permutes, 4 vectors of 4 pixels × 4 channels, and one more permute per pixel moves a pixel's 4
- * values to the lanes of its store. The first group of 4 channels stores whole pixels (zeros in the other lanes,
- * so the padding lanes of a block of ≤ 4 real channels cost nothing extra); further groups store their 4 lanes
- * under a mask. A block of 16 real channels is transposed whole instead (see {@link #transposed}).
+ * a task of fewer than 16 pixels runs the scalar loop). A block of up to 4 real channels (an RGB image): the 4 channel
+ * vectors become, after two rounds of two-vector permutes, 4 vectors of 4 pixels × 4 channels, and one more permute
+ * per pixel moves a pixel's 4 values to the lanes of its store, zeros in the others ({@link #quads}). A block of 5 to
+ * 16 real channels: 16 pixels × 16 channels transposed in registers, zeros loaded for the channels past the real ones
+ * ({@link #transposed}). Whole stores only, no mask.
  * <p>
  * Reads and writes through one constant segment spanning all memory, at absolute addresses, as the conv tiles do
  * (see {@code Conv2dVectorTiles.ALL}): C2 then knows the segment's class exactly. {@link #run} checks once per
@@ -78,36 +77,28 @@ final class PackInputVector extends FamilyVectorKernel<Params> {
         long planeBytes = p.planeBytes();
         long src = arena.address() + p.source(n, block, y0);
         long out = arena.address() + p.dst.at(n, block, y0, 0);
-        if (real == C) {
-            transposed(src, planeBytes, out, pixels);
-            return;
-        }
-        quads(src, planeBytes, Math.min(real, 4), out, pixels, false);
-        for (int q = 4; q < real; q += 4) {
-            quads(src + q * planeBytes, planeBytes, Math.min(real - q, 4), out + (long) q * Float.BYTES, pixels, true);
+        if (real > 4) {
+            transposed(src, planeBytes, real, out, pixels);
+        } else {
+            quads(src, planeBytes, real, out, pixels);
         }
     }
 
     /**
      * Channels {@code [0, channels)} ({@code channels} 1..4) of the planes at absolute address {@code in},
      * {@code plane} bytes apart, {@code pixels} ≥ 16 of them, to lanes 0..3 of the pixels at {@code out}
-     * ({@code PIXEL} bytes apart): whole pixels (lanes {@code channels}.. zero), or, when {@code lanes4}, only
-     * lanes 0..3 (a store under a mask; never taken for the network's 3-channel input).
+     * ({@code PIXEL} bytes apart): whole pixels, lanes {@code channels}.. zero.
      * <p>
      * No vector chosen by a branch and no mask in the whole-pixel path: the loads of channels past
      * {@code channels} repeat the last real plane, and the per-pixel permutes (their indices chosen per channel
      * count, loaded once) take zeros instead of those lanes. (A first form, with zero vectors chosen by
      * {@code channels} and a store mask, was boxed for good in an engine JVM: 8 MB per run.)
      */
-    private static void quads(long in, long plane, int channels, long out, long pixels, boolean lanes4) {
+    private static void quads(long in, long plane, int channels, long out, long pixels) {
         float[] index = PIXEL_INDEX[channels];
         long plane1 = Math.min(1, channels - 1) * plane;
         long plane2 = Math.min(2, channels - 1) * plane;
         long plane3 = Math.min(3, channels - 1) * plane;
-        if (lanes4) {
-            quadsUnderMask(in, plane1, plane2, plane3, out, pixels, index);
-            return;
-        }
         MemorySegment a = ALL;
         FloatVector zero = FloatVector.zero(S);
         FloatVector pixel0 = FloatVector.fromArray(S, index, 0);
@@ -149,56 +140,11 @@ final class PackInputVector extends FamilyVectorKernel<Params> {
         }
     }
 
-    /** A block of 16 real channels, 16 pixels at a time, transposed whole (see {@link TransposeVector16}). */
-    private static void transposed(long in, long plane, long out, long pixels) {
+    /** A block of 5 to 16 real channels, 16 pixels at a time, transposed whole (see {@link TransposeVector16}). */
+    private static void transposed(long in, long plane, int channels, long out, long pixels) {
         for (long i = 0; i < pixels; i += C) {
             long x = Math.min(i, pixels - C);
-            TransposeVector16.transpose(in + x * Float.BYTES, plane, out + x * PIXEL, PIXEL, C);
-        }
-    }
-
-    /** {@link #quads} storing lanes 0..3 only: channels 4.. of a block of more than 4 real channels. */
-    private static void quadsUnderMask(long in, long plane1, long plane2, long plane3, long out, long pixels,
-                                       float[] index) {
-        MemorySegment a = ALL;
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector pixel0 = FloatVector.fromArray(S, index, 0);
-        FloatVector pixel1 = FloatVector.fromArray(S, index, C);
-        FloatVector pixel2 = FloatVector.fromArray(S, index, 2 * C);
-        FloatVector pixel3 = FloatVector.fromArray(S, index, 3 * C);
-        VectorMask<Float> m = VectorMask.fromLong(S, 0xFL);
-        for (long i = 0; i < pixels; i += C) {
-            long x = Math.min(i, pixels - C);
-            long s = in + x * Float.BYTES;
-            FloatVector v0 = FloatVector.fromMemorySegment(S, a, s, ORDER);
-            FloatVector v1 = FloatVector.fromMemorySegment(S, a, s + plane1, ORDER);
-            FloatVector v2 = FloatVector.fromMemorySegment(S, a, s + plane2, ORDER);
-            FloatVector v3 = FloatVector.fromMemorySegment(S, a, s + plane3, ORDER);
-            FloatVector p0 = PAIRS_LO.selectFrom(v0, v1);
-            FloatVector p1 = PAIRS_HI.selectFrom(v0, v1);
-            FloatVector q0 = PAIRS_LO.selectFrom(v2, v3);
-            FloatVector q1 = PAIRS_HI.selectFrom(v2, v3);
-            FloatVector w0 = QUADS_LO.selectFrom(p0, q0);
-            FloatVector w1 = QUADS_HI.selectFrom(p0, q0);
-            FloatVector w2 = QUADS_LO.selectFrom(p1, q1);
-            FloatVector w3 = QUADS_HI.selectFrom(p1, q1);
-            long o = out + x * PIXEL;
-            pixel0.selectFrom(w0, zero).intoMemorySegment(a, o, ORDER, m);
-            pixel1.selectFrom(w0, zero).intoMemorySegment(a, o + PIXEL, ORDER, m);
-            pixel2.selectFrom(w0, zero).intoMemorySegment(a, o + 2 * PIXEL, ORDER, m);
-            pixel3.selectFrom(w0, zero).intoMemorySegment(a, o + 3 * PIXEL, ORDER, m);
-            pixel0.selectFrom(w1, zero).intoMemorySegment(a, o + 4 * PIXEL, ORDER, m);
-            pixel1.selectFrom(w1, zero).intoMemorySegment(a, o + 5 * PIXEL, ORDER, m);
-            pixel2.selectFrom(w1, zero).intoMemorySegment(a, o + 6 * PIXEL, ORDER, m);
-            pixel3.selectFrom(w1, zero).intoMemorySegment(a, o + 7 * PIXEL, ORDER, m);
-            pixel0.selectFrom(w2, zero).intoMemorySegment(a, o + 8 * PIXEL, ORDER, m);
-            pixel1.selectFrom(w2, zero).intoMemorySegment(a, o + 9 * PIXEL, ORDER, m);
-            pixel2.selectFrom(w2, zero).intoMemorySegment(a, o + 10 * PIXEL, ORDER, m);
-            pixel3.selectFrom(w2, zero).intoMemorySegment(a, o + 11 * PIXEL, ORDER, m);
-            pixel0.selectFrom(w3, zero).intoMemorySegment(a, o + 12 * PIXEL, ORDER, m);
-            pixel1.selectFrom(w3, zero).intoMemorySegment(a, o + 13 * PIXEL, ORDER, m);
-            pixel2.selectFrom(w3, zero).intoMemorySegment(a, o + 14 * PIXEL, ORDER, m);
-            pixel3.selectFrom(w3, zero).intoMemorySegment(a, o + 15 * PIXEL, ORDER, m);
+            TransposeVector16.transpose(in + x * Float.BYTES, plane, channels, out + x * PIXEL, PIXEL, C);
         }
     }
 }

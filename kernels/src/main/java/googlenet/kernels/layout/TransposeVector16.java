@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * bytes apart, lane j of vector i stored as lane i of vector j, {@code dstStride} bytes apart. Four rounds, each
  * interleaving vector i with vector i + 8 (their low halves' lanes into vector 2i, their high halves' into 2i + 1): a
  * round moves a bit of the lane number into the vector number and a bit of the vector number into the lane number, so
- * four rounds transpose. Packing reads 16 channel planes and stores 16 pixels; unpacking does the reverse. Addresses
+ * four rounds transpose. Packing reads 16 channel planes (zeros past the real ones) and stores 16 pixels; unpacking does the reverse. Addresses
  * are absolute (the callers check once per task that the arena holds them); only loaded with the vector kernels, and
  * only called when the species has 16 lanes.
  */
@@ -20,6 +20,8 @@ final class TransposeVector16 {
     static final int C = 16;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** One vector of zeros: what the loads past {@code loads} read. */
+    private static final long ZEROS = java.lang.foreign.Arena.global().allocate(C * Float.BYTES, 64).address();
     /** Lanes 0..7 (LO) or 8..15 (HI) of two vectors a, b as pairs (a, b) per lane. */
     static final FloatVector PAIRS_LO = index(l -> (l & 1) == 0 ? l / 2 : C + l / 2);
     static final FloatVector PAIRS_HI = index(l -> (l & 1) == 0 ? C / 2 + l / 2 : C + C / 2 + l / 2);
@@ -38,27 +40,32 @@ final class TransposeVector16 {
         return FloatVector.fromArray(S, index, 0);
     }
 
-    /** Stores the first {@code stores} (1..16) of the 16 transposed vectors: a partial block's real channels. */
-    static void transpose(long src, long srcStride, long dst, long dstStride, int stores) {
+    /**
+     * Loads the first {@code loads} (1..16) vectors and zeros for the rest (a partial block's real channel planes, its
+     * padding lanes zero), and stores the first {@code stores} (1..16) of the 16 transposed vectors (a partial block's
+     * real channels).
+     */
+    static void transpose(long src, long srcStride, int loads, long dst, long dstStride, int stores) {
+        long zeros = ZEROS;
         MemorySegment a = ALL;
         FloatVector lo = PAIRS_LO;
         FloatVector hi = PAIRS_HI;
         FloatVector a0 = FloatVector.fromMemorySegment(S, a, src, ORDER);
-        FloatVector a1 = FloatVector.fromMemorySegment(S, a, src + 1 * srcStride, ORDER);
-        FloatVector a2 = FloatVector.fromMemorySegment(S, a, src + 2 * srcStride, ORDER);
-        FloatVector a3 = FloatVector.fromMemorySegment(S, a, src + 3 * srcStride, ORDER);
-        FloatVector a4 = FloatVector.fromMemorySegment(S, a, src + 4 * srcStride, ORDER);
-        FloatVector a5 = FloatVector.fromMemorySegment(S, a, src + 5 * srcStride, ORDER);
-        FloatVector a6 = FloatVector.fromMemorySegment(S, a, src + 6 * srcStride, ORDER);
-        FloatVector a7 = FloatVector.fromMemorySegment(S, a, src + 7 * srcStride, ORDER);
-        FloatVector a8 = FloatVector.fromMemorySegment(S, a, src + 8 * srcStride, ORDER);
-        FloatVector a9 = FloatVector.fromMemorySegment(S, a, src + 9 * srcStride, ORDER);
-        FloatVector a10 = FloatVector.fromMemorySegment(S, a, src + 10 * srcStride, ORDER);
-        FloatVector a11 = FloatVector.fromMemorySegment(S, a, src + 11 * srcStride, ORDER);
-        FloatVector a12 = FloatVector.fromMemorySegment(S, a, src + 12 * srcStride, ORDER);
-        FloatVector a13 = FloatVector.fromMemorySegment(S, a, src + 13 * srcStride, ORDER);
-        FloatVector a14 = FloatVector.fromMemorySegment(S, a, src + 14 * srcStride, ORDER);
-        FloatVector a15 = FloatVector.fromMemorySegment(S, a, src + 15 * srcStride, ORDER);
+        FloatVector a1 = FloatVector.fromMemorySegment(S, a, loads > 1 ? src + 1 * srcStride : zeros, ORDER);
+        FloatVector a2 = FloatVector.fromMemorySegment(S, a, loads > 2 ? src + 2 * srcStride : zeros, ORDER);
+        FloatVector a3 = FloatVector.fromMemorySegment(S, a, loads > 3 ? src + 3 * srcStride : zeros, ORDER);
+        FloatVector a4 = FloatVector.fromMemorySegment(S, a, loads > 4 ? src + 4 * srcStride : zeros, ORDER);
+        FloatVector a5 = FloatVector.fromMemorySegment(S, a, loads > 5 ? src + 5 * srcStride : zeros, ORDER);
+        FloatVector a6 = FloatVector.fromMemorySegment(S, a, loads > 6 ? src + 6 * srcStride : zeros, ORDER);
+        FloatVector a7 = FloatVector.fromMemorySegment(S, a, loads > 7 ? src + 7 * srcStride : zeros, ORDER);
+        FloatVector a8 = FloatVector.fromMemorySegment(S, a, loads > 8 ? src + 8 * srcStride : zeros, ORDER);
+        FloatVector a9 = FloatVector.fromMemorySegment(S, a, loads > 9 ? src + 9 * srcStride : zeros, ORDER);
+        FloatVector a10 = FloatVector.fromMemorySegment(S, a, loads > 10 ? src + 10 * srcStride : zeros, ORDER);
+        FloatVector a11 = FloatVector.fromMemorySegment(S, a, loads > 11 ? src + 11 * srcStride : zeros, ORDER);
+        FloatVector a12 = FloatVector.fromMemorySegment(S, a, loads > 12 ? src + 12 * srcStride : zeros, ORDER);
+        FloatVector a13 = FloatVector.fromMemorySegment(S, a, loads > 13 ? src + 13 * srcStride : zeros, ORDER);
+        FloatVector a14 = FloatVector.fromMemorySegment(S, a, loads > 14 ? src + 14 * srcStride : zeros, ORDER);
+        FloatVector a15 = FloatVector.fromMemorySegment(S, a, loads > 15 ? src + 15 * srcStride : zeros, ORDER);
         FloatVector b0 = lo.selectFrom(a0, a8);
         FloatVector b1 = hi.selectFrom(a0, a8);
         FloatVector b2 = lo.selectFrom(a1, a9);

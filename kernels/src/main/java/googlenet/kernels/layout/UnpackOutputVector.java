@@ -41,7 +41,7 @@ final class UnpackOutputVector extends FamilyVectorKernel<Params> {
         long planeBytes = plane * Float.BYTES;
         for (long i = 0; i < plane; i += C) {
             long x = Math.min(i, plane - C);
-            TransposeVector16.transpose(in + x * PIXEL, PIXEL, out + x * Float.BYTES, planeBytes, real);
+            TransposeVector16.transpose(in + x * PIXEL, PIXEL, C, out + x * Float.BYTES, planeBytes, real);
         }
     }
 }
