@@ -72,10 +72,11 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Plan plan) {
-        out.printf("%-4s %-28s %-22s %14s %12s  %s%n", "step", "node", "op", "out offset", "out bytes", "kernel");
+        out.printf("%-4s %5s %-28s %-22s %14s %12s  %s%n", "step", "level", "node", "op", "out offset", "out bytes", "kernel");
         int i = 0;
         for (StepInfo s : plan.steps()) {
-            out.printf("%-4d %-28s %-22s %14d %12d  %s%n", i++, s.node(), s.op(), s.outputOffset(), s.outputBytes(), s.kernel());
+            out.printf("%-4d %5d %-28s %-22s %14d %12d  %s%n", i++, s.level(), s.node(), s.op(), s.outputOffset(),
+                    s.outputBytes(), s.kernel());
         }
         out.printf("arena: %,d bytes; lower bound %,d bytes (%.3f×)%n", plan.arenaBytes(), plan.lowerBoundBytes(),
                 plan.arenaBytes() / (double) Math.max(1, plan.lowerBoundBytes()));
@@ -116,6 +117,7 @@ final class PlanCommand implements Callable<Integer> {
             step.put("node", s.node());
             step.put("op", s.op());
             step.put("kernel", s.kernel());
+            step.put("level", s.level());
             step.put("inputs", s.inputs());
             step.put("output", s.output());
             step.put("outputOffset", s.outputOffset());

@@ -207,7 +207,7 @@ class PicturesTest {
             assertTrue(labels.stream().anyMatch(t -> t.getTextContent().equals(name) && b.contains(text(t, 11))),
                     "block " + name + " " + b + " is labelled inside");
         }
-        assertTrue(bigBlocks >= 5, "blocks big enough for their names: " + bigBlocks);
+        assertTrue(bigBlocks >= 3, "blocks big enough for their names: " + bigBlocks); // bvlc: 3 (the branches of a level live together)
         assertTrue(perStep > 5, "a step is " + perStep + " px wide");
         for (Element t : labels) {
             Box tb = text(t, 11);

@@ -3,6 +3,7 @@ package googlenet.engine;
 import googlenet.engine.compile.CompiledPlan;
 import googlenet.engine.diagnostics.WarmUp;
 import googlenet.engine.plan.Plan;
+import googlenet.engine.plan.StepInfo;
 import googlenet.engine.runtime.PartArenas;
 import googlenet.engine.runtime.StepLoop;
 import googlenet.engine.runtime.WorkerPool;
@@ -49,7 +50,7 @@ public final class Session implements AutoCloseable {
         long scratchBytes = StepLoop.scratchBytes(compiled.kernels());
         this.scratch = new MemorySegment[pool.threads()];
         for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
-        this.loop = new StepLoop(compiled.kernels(), memory.segments(), scratch, pool);
+        this.loop = new StepLoop(compiled.kernels(), plan.steps().stream().map(StepInfo::level).toList(), memory.segments(), scratch, pool);
         NativeMemory.allocated(nativeBytes());
         this.inputShape = plan.inputShape().with(0, plan.inputShape().dim(0) * parts);
         this.outputShapes = plan.outputs().values().stream().map(r -> r.shape().with(0, r.shape().dim(0) * parts)).toList();
@@ -193,9 +194,21 @@ public final class Session implements AutoCloseable {
      * processes only adds time, so the minimum is the step's own cost).
      */
     public long[] profileSteps(int rounds) {
+        return profile(rounds, false);
+    }
+
+    /**
+     * As {@link #profileSteps}, but each level's fastest time (index: {@link googlenet.engine.plan.StepInfo#level()}),
+     * its steps run at once as {@code run} runs them on several threads.
+     */
+    public long[] profileLevels(int rounds) {
+        return profile(rounds, true);
+    }
+
+    private long[] profile(int rounds, boolean byLevel) {
         begin();
         try {
-            return loop.profile(rounds);
+            return loop.profile(rounds, byLevel);
         } finally {
             end();
         }

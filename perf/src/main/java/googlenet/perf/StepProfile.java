@@ -30,9 +30,12 @@ public final class StepProfile {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         double[] probeBefore = probeScaling(threads);
-        long[] one = profile(network, 1, warm, rounds);
+        long[][] oneThread = profile(network, 1, warm, rounds);
+        long[] one = oneThread[0];
         double tripBefore = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
-        long[] many = threads == 1 ? one : profile(network, threads, warm, rounds);
+        long[][] manyThreads = threads == 1 ? oneThread : profile(network, threads, warm, rounds);
+        long[] many = manyThreads[0];
+        long levelsT = java.util.Arrays.stream(manyThreads[1]).sum();
         double tripAfter = CoreRoundTrip.measure(ROUND_TRIPS, 300_000_000L);
         double[] probeAfter = probeScaling(threads);
         try (Model model = Model.load(Networks.seeded(network, 1), Options.threads(1))) {
@@ -66,6 +69,9 @@ public final class StepProfile {
             System.out.printf("sum of fastest steps: %.2f ms on 1 thread, %.2f ms on %d (×%.2f; a perfect split: %.2f ms); %d rounds after %.0f s warm-up%n",
                     sum1 / 1e6, sumT / 1e6, threads, sum1 / (double) sumT, sum1 / 1e6 / threads, rounds, warm);
             double probe = Math.max(probeBefore[1] / probeBefore[0], probeAfter[1] / probeAfter[0]);
+            System.out.printf("levels (a level's steps at once, as a run shares them): %d, fastest sum %.2f ms on %d thread(s)"
+                            + " (×%.2f of the steps' 1-thread sum = %.2f of the probe's best scaling)%n",
+                    manyThreads[1].length, levelsT / 1e6, threads, sum1 / (double) levelsT, sum1 / (double) levelsT / probe);
             System.out.printf("FMA probe: %.1f GFLOP/s on 1 thread, %.1f on %d (×%.2f) before; %.1f, %.1f (×%.2f) after;"
                             + " network ×%.2f = %.2f of the probe's best scaling%n",
                     probeBefore[0], probeBefore[1], threads, probeBefore[1] / probeBefore[0], probeAfter[0], probeAfter[1],
@@ -88,7 +94,8 @@ public final class StepProfile {
         return new double[] {one, many};
     }
 
-    private static long[] profile(String network, int threads, double warmSeconds, int rounds) {
+    /** Each step's fastest time, then each level's. */
+    private static long[][] profile(String network, int threads, double warmSeconds, int rounds) {
         try (Model model = Model.load(Networks.seeded(network, 1), Options.threads(threads));
              Session session = model.newSession(1)) {
             model.warmUp(1);
@@ -97,7 +104,7 @@ public final class StepProfile {
             float[] y = new float[(int) session.outputShape(session.outputNames().getFirst()).elements()];
             long end = System.nanoTime() + (long) (warmSeconds * 1e9);
             while (System.nanoTime() < end) session.run(x, y);
-            return session.profileSteps(rounds);
+            return new long[][] {session.profileSteps(rounds), session.profileLevels(rounds)};
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A plan with its kernels bound: step i of {@link Plan#steps()} runs {@code kernels.get(i)}. Running it is a loop over
- * the kernels and nothing else (see {@link googlenet.engine.runtime.StepLoop}).
+ * the kernels, a level's at once (see {@link googlenet.engine.runtime.StepLoop}), and nothing else.
  */
 public record CompiledPlan(Plan plan, List<Kernel> kernels) {
     public CompiledPlan {

@@ -97,12 +97,19 @@ public final class PlanBuilder {
             outputPlain.put(e.getKey(), plain);
             steps.add(new PendingStep(node, Kind.UNPACK, List.of(values.get(node.name())), null, 0, plain));
         }
+        int[] levels = orderByLevel();
         int last = steps.size() - 1;
-        for (int s = 0; s < steps.size(); s++) {
-            PendingStep p = steps.get(s);
-            for (Value v : p.inputs()) v.buffer().liveAt(s);
-            if (p.output() != null) p.output().buffer().liveAt(s);
-            if (p.plain() != null) p.plain().liveAt(s);
+        for (int s = 0, first = 0; s < steps.size(); s++) {
+            if (levels[s] != levels[first]) first = s;
+            int end = first;
+            while (end + 1 < levels.length && levels[end + 1] == levels[first]) end++;
+            // A level's steps may run at the same time: what any of them touches is live over the whole level.
+            for (int at : new int[] {first, end}) {
+                PendingStep p = steps.get(s);
+                for (Value v : p.inputs()) v.buffer().liveAt(at);
+                if (p.output() != null) p.output().buffer().liveAt(at);
+                if (p.plain() != null) p.plain().liveAt(at);
+            }
         }
         inputPlain.liveAt(0);
         for (Buffer b : outputPlain.values()) b.liveAt(last);
@@ -135,12 +142,41 @@ public final class PlanBuilder {
             infos.add(new StepInfo(p.node().name(), op, k.describe(), p.kind() == Kind.COMPUTE_FROM_PLAIN
                     ? List.of(p.plain().name + "@" + p.plain().offset)
                     : p.inputs().stream().map(v -> v.buffer().name + "@" + v.view().offset()).toList(),
-                    p.output() != null ? p.output().buffer().name : p.plain().name, outOffset, outBytes));
+                    p.output() != null ? p.output().buffer().name : p.plain().name, outOffset, outBytes, levels[s]));
         }
         Map<String, Plan.PlainRegion> outputs = new LinkedHashMap<>();
         outputPlain.forEach((name, b) -> outputs.put(name, new Plan.PlainRegion(graph.output(name).shape(), b.offset)));
         return new CompiledPlan(new Plan(infos, inputs.getFirst().shape(), inputPlain.offset, outputs,
                 placed.arenaBytes(), placed.lowerBoundBytes(), concats), kernels);
+    }
+
+    /**
+     * Puts the steps in order of their level (stably) and returns each step's level: 0 for a step that reads only the
+     * caller's input, else one more than the highest level of a step that wrote something it reads. Steps of one level
+     * read nothing another writes (an Inception block's four first steps, then the three that follow), so the threads
+     * can share their tasks as one step's (see {@code StepLoop}); they write disjoint whole blocks of channels.
+     */
+    private int[] orderByLevel() {
+        Map<Buffer, Integer> writtenAt = new HashMap<>();
+        int[] level = new int[steps.size()];
+        for (int s = 0; s < steps.size(); s++) {
+            PendingStep p = steps.get(s);
+            int l = 0;
+            for (Value v : p.inputs()) l = Math.max(l, writtenAt.getOrDefault(v.buffer(), -1) + 1);
+            Buffer written = p.output() != null ? p.output().buffer() : p.plain();
+            // Copies into a concat may share a block of channels, which each rewrites whole: one at a time. (The slices
+            // of an in-place concat start on a block and end on one or at the concat's end: no block is shared.)
+            if (p.kind() == Kind.COPY) l = Math.max(l, writtenAt.getOrDefault(written, -1) + 1);
+            level[s] = l;
+            writtenAt.merge(written, l, Math::max);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int s = 0; s < steps.size(); s++) order.add(s);
+        order.sort(java.util.Comparator.comparingInt(s -> level[s]));
+        List<PendingStep> sorted = order.stream().map(steps::get).toList();
+        steps.clear();
+        steps.addAll(sorted);
+        return order.stream().mapToInt(s -> level[s]).toArray();
     }
 
     /**

@@ -13,7 +13,10 @@ import java.util.List;
  * thread reads what another wrote. Allocates nothing per run.
  */
 public final class StepLoop {
+    private static final boolean GROUP_LEVELS = !"false".equals(System.getProperty("googlenet.levels"));
     private final Kernel[] kernels;
+    /** What a run with the workers runs: the kernels, those of one level as one {@link ConcurrentSteps}. */
+    private final Kernel[] levels;
     /** One arena per part; the first is the one {@link Stepper} and {@link #profile} run on. */
     private final MemorySegment[] parts;
     private final Kernel wholeParts = new WholeParts();
@@ -21,11 +24,21 @@ public final class StepLoop {
     private final MemorySegment[] scratch;
     private final WorkerPool pool;
 
-    public StepLoop(List<Kernel> kernels, MemorySegment[] parts, MemorySegment[] scratch, WorkerPool pool) {
+    public StepLoop(List<Kernel> kernels, List<Integer> levels, MemorySegment[] parts, MemorySegment[] scratch,
+                    WorkerPool pool) {
         if (scratch.length != pool.threads()) {
             throw new IllegalArgumentException(scratch.length + " scratch segments for " + pool.threads() + " threads");
         }
+        if (levels.size() != kernels.size()) throw new IllegalArgumentException(levels.size() + " levels for " + kernels.size() + " kernels");
         this.kernels = kernels.toArray(Kernel[]::new);
+        List<Kernel> grouped = new java.util.ArrayList<>();
+        for (int s = 0; s < kernels.size(); ) {
+            int e = s + 1;
+            while (GROUP_LEVELS && e < kernels.size() && levels.get(e).equals(levels.get(s))) e++;
+            grouped.add(e - s == 1 ? kernels.get(s) : new ConcurrentSteps(kernels.subList(s, e)));
+            s = e;
+        }
+        this.levels = grouped.toArray(Kernel[]::new);
         if (parts.length < 1) throw new IllegalArgumentException("no arena");
         this.parts = parts.clone();
         this.scratch = scratch.clone();
@@ -52,7 +65,7 @@ public final class StepLoop {
         boolean workers = pool.acquire();
         try {
             if (parts.length == 1) {
-                for (Kernel k : kernels) pool.run(k, parts[0], scratch, workers);
+                for (Kernel k : workers ? levels : kernels) pool.run(k, parts[0], scratch, workers);
             } else {
                 pool.run(wholeParts, parts[0], scratch, workers);
             }
@@ -107,18 +120,21 @@ public final class StepLoop {
     }
 
     /**
-     * Runs the plan {@code rounds} times (on the first part's arena, with every thread) on whatever the arena holds and returns each step's fastest time in
-     * nanoseconds, in plan order (noise from other processes only adds time, so the minimum is the step's own cost).
+     * Runs the plan {@code rounds} times (on the first part's arena, with every thread) on whatever the arena holds and
+     * returns each step's fastest time in nanoseconds, in plan order, or with {@code byLevel} each level's, the steps of
+     * a level run at once as {@link #run} runs them (noise from other processes only adds time, so the minimum is the
+     * step's own cost).
      */
-    public long[] profile(int rounds) {
+    public long[] profile(int rounds, boolean byLevel) {
         if (rounds < 1) throw new IllegalArgumentException("rounds must be ≥ 1, got " + rounds);
-        long[] best = new long[kernels.length];
+        Kernel[] timed = byLevel ? levels : kernels;
+        long[] best = new long[timed.length];
         Arrays.fill(best, Long.MAX_VALUE);
         try (Stepper s = stepper()) {
             for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < kernels.length; i++) {
+                for (int i = 0; i < timed.length; i++) {
                     long t0 = System.nanoTime();
-                    s.run(i);
+                    pool.run(timed[i], parts[0], scratch, s.workers);
                     best[i] = Math.min(best[i], System.nanoTime() - t0);
                 }
             }

@@ -160,6 +160,53 @@ class PlanBuilderTest {
         assertTrue(plan.arenaBytes() >= plan.lowerBoundBytes());
     }
 
+    /**
+     * Steps of one level run at once on several threads: none may write bytes another of them reads or writes. The
+     * misaligned concat's copies share a block of channels (20 = 16 + 4), so they must be on levels of their own.
+     */
+    @Test
+    void stepsOfOneLevelNeitherReadNorWriteWhatAnotherWrites() {
+        for (Graph g : List.of(compiled("d2l"), compiled("torchvision"), compiled("bvlc"), misalignedConcat())) {
+            RecordingBinder binder = new RecordingBinder();
+            Plan plan = PlanBuilder.build(g, binder).plan();
+            int shared = 0;
+            for (int a = 0; a < binder.bound.size(); a++) {
+                for (int b = a + 1; b < binder.bound.size(); b++) {
+                    if (plan.steps().get(a).level() != plan.steps().get(b).level()) continue;
+                    shared++;
+                    Bound x = binder.bound.get(a);
+                    Bound y = binder.bound.get(b);
+                    String pair = g.name() + ": steps " + a + " (" + x.node() + ") and " + b + " (" + y.node() + ")";
+                    if (x.output() != null) {
+                        if (y.output() != null) assertFalse(x.output().overlaps(y.output()), pair + " write the same bytes");
+                        for (BlockedTensor in : y.inputs()) assertFalse(x.output().overlaps(in), pair);
+                    }
+                    if (y.output() != null) {
+                        for (BlockedTensor in : x.inputs()) assertFalse(y.output().overlaps(in), pair);
+                    }
+                }
+            }
+            assertTrue(shared > 0 || g.name().equals("t"), g.name() + ": no two steps share a level");
+        }
+        // d2l's block 3a: the four branches' first steps at once, then the three second steps
+        Plan d2l = PlanBuilder.build(compiled("d2l"), new RecordingBinder()).plan();
+        Map<String, Integer> level = new HashMap<>();
+        for (var step : d2l.steps()) level.put(step.node(), step.level());
+        for (String first : List.of("2.0.p2_1", "2.0.p3_1", "2.0.p4_1")) assertEquals(level.get("2.0.p1_1"), level.get(first), first);
+        for (String second : List.of("2.0.p3_2", "2.0.p4_2")) assertEquals(level.get("2.0.p2_2"), level.get(second), second);
+        assertEquals(level.get("2.0.p1_1") + 1, level.get("2.0.p2_2"));
+        for (int s = 1; s < d2l.steps().size(); s++) assertTrue(d2l.steps().get(s - 1).level() <= d2l.steps().get(s).level());
+    }
+
+    private static Graph misalignedConcat() {
+        GraphBuilder b = new GraphBuilder("t");
+        String x = b.input("x", Shape.of(1, 8, 6, 6));
+        String a = b.add("a", Conv2d.of(8, 20, 1), x);
+        String c = b.add("c", Conv2d.of(8, 16, 3, 1, 1), x);
+        b.output("y", b.add("cat", new Concat(1), a, c));
+        return googlenet.graph.SeededWeights.apply(b.build(), 0);
+    }
+
     @Test
     void aMisalignedConcatFallsBackToCopiesAndSaysWhy() {
         GraphBuilder b = new GraphBuilder("t");
