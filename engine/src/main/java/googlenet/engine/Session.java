@@ -50,7 +50,8 @@ public final class Session implements AutoCloseable {
         long scratchBytes = StepLoop.scratchBytes(compiled.kernels());
         this.scratch = new MemorySegment[pool.threads()];
         for (int i = 0; i < scratch.length; i++) scratch[i] = arena.allocate(scratchBytes, 64);
-        this.loop = new StepLoop(compiled.kernels(), plan.steps().stream().map(StepInfo::level).toList(), memory.segments(), scratch, pool);
+        this.loop = new StepLoop(compiled.kernels(), plan.steps().stream().map(StepInfo::level).toList(),
+                memory.segments(), scratch, pool);
         NativeMemory.allocated(nativeBytes());
         this.inputShape = plan.inputShape().with(0, plan.inputShape().dim(0) * parts);
         this.outputShapes = plan.outputs().values().stream().map(r -> r.shape().with(0, r.shape().dim(0) * parts)).toList();

@@ -99,16 +99,14 @@ public final class PlanBuilder {
         }
         int[] levels = orderByLevel();
         int last = steps.size() - 1;
-        for (int s = 0, first = 0; s < steps.size(); s++) {
-            if (levels[s] != levels[first]) first = s;
-            int end = first;
-            while (end + 1 < levels.length && levels[end + 1] == levels[first]) end++;
-            // A level's steps may run at the same time: what any of them touches is live over the whole level.
-            for (int at : new int[] {first, end}) {
-                PendingStep p = steps.get(s);
-                for (Value v : p.inputs()) v.buffer().liveAt(at);
-                if (p.output() != null) p.output().buffer().liveAt(at);
-                if (p.plain() != null) p.plain().liveAt(at);
+        // A level's steps may run at the same time: what any of them touches is live from its first step to its last.
+        for (int first = 0, end; first < steps.size(); first = end) {
+            end = first + 1;
+            while (end < levels.length && levels[end] == levels[first]) end++;
+            for (PendingStep p : steps.subList(first, end)) {
+                for (Value v : p.inputs()) live(v.buffer(), first, end - 1);
+                if (p.output() != null) live(p.output().buffer(), first, end - 1);
+                if (p.plain() != null) live(p.plain(), first, end - 1);
             }
         }
         inputPlain.liveAt(0);
@@ -148,6 +146,11 @@ public final class PlanBuilder {
         outputPlain.forEach((name, b) -> outputs.put(name, new Plan.PlainRegion(graph.output(name).shape(), b.offset)));
         return new CompiledPlan(new Plan(infos, inputs.getFirst().shape(), inputPlain.offset, outputs,
                 placed.arenaBytes(), placed.lowerBoundBytes(), concats), kernels);
+    }
+
+    private static void live(Buffer b, int first, int last) {
+        b.liveAt(first);
+        b.liveAt(last);
     }
 
     /**

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Steps of one plan level (none reads what another writes, and the planner kept their tensors apart) run as one step:
  * their tasks in one list, handed out like any step's, so the threads meet once per level instead of once per step
- * and a small step's few tasks fill in beside a large one's. Task t is task {@code t - first[i]} of step i.
+ * and a small step's few tasks fill in beside a large one's.
  */
 final class ConcurrentSteps implements Kernel {
     private final Kernel[] steps;

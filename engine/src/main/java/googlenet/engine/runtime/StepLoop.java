@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A session's run: the plan's kernels over one arena, in order, each step's tasks shared by the model's threads when
- * no other run holds them. Or, for a batch split into parts (one per thread, see {@code Model#newSession}), the same
+ * no other run holds them, the steps of one plan level as one step ({@link ConcurrentSteps};
+ * {@code -Dgooglenet.levels=false} shares each step on its own, for comparisons). Or, for a batch split into parts (one per thread, see {@code Model#newSession}), the same
  * plan over one arena per part, each part's whole run a task of its own: no step waits for another thread, and no
  * thread reads what another wrote. Allocates nothing per run.
  */
